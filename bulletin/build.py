@@ -1,0 +1,112 @@
+"""The flow: workspace -> issues -> series check -> editions -> output/.
+
+A bad issue never stops the others: each edition is rendered in its own
+try block and its problems are reported with the rest at the end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import issuefile, numbering, workspace
+from .errors import BulletinError, Location, Report
+from .model import REGULAR, Edition, Issue, Publication
+from .render import html as html_render
+from .render import pdf as pdf_render
+from .render import theme
+from .writer import atomic_copy, atomic_write
+
+
+@dataclass
+class Series:
+    publication: Publication
+    issues: list[Issue]                 # the files that passed validation, in date order
+    failed: list[Path] = field(default_factory=list)  # the files that did not
+
+    def editions(self) -> list[Edition]:
+        return [numbering.edition(i) for i in self.issues]
+
+
+def asset_folder(name: str) -> str:
+    return f"{name}.files"
+
+
+def _asset_prefix(clean: dict) -> str:
+    return asset_folder(numbering.edition_name(clean["date"].year, clean["issue"], clean.get("kind", REGULAR)))
+
+
+def load_series(root: Path, report: Report) -> Series:
+    """Read and check every issue of the workspace, and the numbering of the whole series."""
+    pub = workspace.load_publication(root, report)
+    issues, failed = [], []
+    for path in workspace.issue_files(root):
+        issue = issuefile.parse_issue(path, pub, report, asset_prefix=_asset_prefix)
+        (issues.append(issue) if issue else failed.append(path))
+    numbering.check_series(issues, report)
+    issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
+    return Series(pub, issues, failed)
+
+
+def select(series: Series, selectors: tuple[str, ...], root: Path, report: Report) -> list[Issue]:
+    """The issues named on the command line: by edition name (2018-02) or by file."""
+    if not selectors:
+        return list(series.issues)
+    chosen: list[Issue] = []
+    for sel in selectors:
+        as_path = Path(sel).resolve()
+        matches = [i for i in series.issues
+                   if sel in (numbering.edition(i).name, i.source.stem) or i.source == as_path]
+        if matches:
+            chosen.extend(m for m in matches if m not in chosen)
+        elif any(sel in (p.stem, str(p)) or p == as_path for p in series.failed):
+            pass  # its errors are already in the report
+        else:
+            names = ", ".join(numbering.edition(i).name for i in series.issues) or "none yet"
+            report.error(f"no issue '{sel}' in this workspace", hint=f"issues: {names}")
+    return chosen
+
+
+@dataclass
+class Built:
+    edition: Edition
+    pdf: Path
+    html: Path
+    pages: int
+
+
+def build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]:
+    series = load_series(root, report)
+    chosen = select(series, selectors, root, report)
+    env = theme.environment(workspace.templates_dir(root), series.publication.theme)
+    out = workspace.output_dir(root)
+    built: list[Built] = []
+    claimed: dict[str, Issue] = {}
+    for issue in chosen:
+        edition = numbering.edition(issue)
+        if edition.name in claimed:
+            report.error(f"{edition.name} is built from {claimed[edition.name].source.name} already; "
+                         "this issue was not built", Location(issue.source, issue.lines.get("issue", 1), 1))
+            continue
+        claimed[edition.name] = issue
+        try:
+            built.append(write_edition(edition, env, root, out, report))
+        except BulletinError as exc:
+            report.add(exc.diagnostic)
+        except MemoryError:
+            report.error("ran out of memory typesetting this issue", Location(issue.source))
+    return built
+
+
+def write_edition(edition: Edition, env, root: Path, out: Path, report: Report) -> Built:
+    issue = edition.issue
+    for asset in issue.assets:
+        atomic_copy(asset.source, out / asset_folder(edition.name) / asset.name)
+    page = html_render.render(edition, env, "screen")
+    printed = html_render.render(edition, env, "print")
+    pdf = pdf_render.render(printed, base=out, root=root, source=issue.source)
+    for message in pdf.warnings:
+        report.warning(f"WeasyPrint: {message}", Location(issue.source))
+    pdf_path, html_path = out / edition.pdf_name, out / edition.html_name
+    atomic_write(pdf_path, pdf.data)
+    atomic_write(html_path, page.encode("utf-8"))
+    return Built(edition, pdf_path, html_path, pdf.pages)

@@ -1,0 +1,193 @@
+"""The command line: options in, one library call, its result out.
+
+Exit status: 0 done; 1 the input has errors (each printed as
+path:line:col); 2 wrong usage.  No traceback reaches the user: set
+BULLETIN_DEBUG=1 to see one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+from . import __version__, doctor, numbering, scaffold, workspace
+from .build import build as build_editions
+from .build import load_series
+from .errors import BulletinError, Report
+from .model import KIND_ALIASES, REGULAR
+
+
+def _print_report(report: Report) -> None:
+    for diagnostic in report.items:
+        click.echo(diagnostic.format(), err=True)
+
+
+def _guarded(func):
+    """Print BulletinErrors and unexpected failures as one message, not a traceback."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BulletinError as exc:
+            click.echo(exc.diagnostic.format(), err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; finished outputs are complete, the rest were not written", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("BULLETIN_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "  this is a bug in bulletin; run again with BULLETIN_DEBUG=1 and report what it prints",
+                       err=True)
+            sys.exit(70)
+    return wrapper
+
+
+def _root(ctx: click.Context) -> Path:
+    return workspace.find_root(ctx.obj["dir"], search_parents=not ctx.obj["explicit"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Run in this workspace instead of the current folder.")
+@click.version_option(__version__, prog_name="bulletin")
+@click.pass_context
+def main(ctx: click.Context, directory: Path | None):
+    """Write, number and typeset a periodic work bulletin (工作简报).
+
+    A workspace is a folder with bulletin.yaml and issues/*.md; editions are
+    written to output/.  Run 'bulletin COMMAND --help' for each command.
+    """
+    ctx.obj = {"dir": directory or Path.cwd(), "explicit": directory is not None}
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="某某单位", show_default=True, help="First line of the masthead title.")
+@click.option("--publisher", default="某某单位办公室", show_default=True, help="Issuing office (编发单位).")
+@click.pass_context
+@_guarded
+def init(ctx, folder, title, publisher):
+    """Make a new workspace in FOLDER (default: the current folder)."""
+    base = ctx.obj["dir"]
+    target = (base / folder) if folder else base
+    for path in scaffold.init(target, title_line=title, publisher=publisher):
+        click.echo(f"wrote {_shown(path)}")
+    click.echo("next: edit bulletin.yaml and the issue, then run 'bulletin build'")
+
+
+@main.command()
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of the issue (default: today).")
+@click.option("--kind", type=click.Choice(sorted(KIND_ALIASES)), default="regular", show_default=True,
+              help="regular, or a special issue with its own numbering (增刊, 专刊, 特刊).")
+@click.pass_context
+@_guarded
+def new(ctx, date_text, kind):
+    """Write the next issue file, numbered from the existing issues, and print its path."""
+    try:
+        date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
+    except ValueError:
+        raise click.BadParameter(f"'{date_text}' is not a date written YYYY-MM-DD", param_hint="--date")
+    report = Report()
+    path = scaffold.new_issue(_root(ctx), date, KIND_ALIASES[kind], report)
+    _print_report(report)
+    click.echo(_shown(path))
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+@_guarded
+def check(ctx, strict):
+    """Check every issue file and the numbering of the whole series."""
+    report = Report()
+    series = load_series(_root(ctx), report)
+    _print_report(report)
+    errors, warnings = len(report.errors), len(report.warnings)
+    click.echo(f"{len(series.issues) + len(series.failed)} issue file(s): "
+               f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.pass_context
+@_guarded
+def build(ctx, issues):
+    """Typeset every issue (or the ISSUES named) into output/: a PDF and an HTML page each.
+
+    Name an issue by its edition (2018-02) or by its file (issues/2018-02.md).
+    Files are named YEAR-NN.pdf and YEAR-NN.html (2018-02.pdf); special issues
+    add their kind: 2018-zk01 (增刊), 2018-zhk01 (专刊), 2018-tk01 (特刊).
+    """
+    report = Report()
+    built = build_editions(_root(ctx), tuple(issues), report)
+    _print_report(report)
+    for b in built:
+        click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
+    failed = sorted({str(_shown(d.location.path)) for d in report.errors if d.location})
+    if report.errors:
+        where = f": {', '.join(failed)}" if failed else ""
+        click.echo(f"built {len(built)} edition(s); {len(report.errors)} error(s){where}", err=True)
+        sys.exit(1)
+    click.echo(f"built {len(built)} edition(s)", err=True)
+
+
+@main.command(name="list")
+@click.pass_context
+@_guarded
+def list_(ctx):
+    """The editions, one a line: period label, date, first article's title."""
+    report = Report()
+    series = load_series(_root(ctx), report)
+    rows = []
+    for edition in series.editions():
+        first = next((a.toc for a in edition.issue.articles if a.toc), "")
+        rows.append((edition.name, edition.period_label, edition.issue.date.isoformat(), first))
+    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(3)]
+    for row in rows:
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:3])]
+        click.echo("  ".join(cells + [row[3]]).rstrip())
+    if series.failed:
+        click.echo(f"{len(series.failed)} issue file(s) with errors are not listed; "
+                   "run 'bulletin check'", err=True)
+
+
+@main.command(name="doctor")
+@_guarded
+def doctor_():
+    """Say what this machine lacks for typesetting (fonts, HarfBuzz, Pango) and how to install it."""
+    results = doctor.checks()
+    for c in results:
+        mark = "ok " if c.ok else "MISSING"
+        click.echo(f"{mark:7} {c.name}: {c.detail}")
+        if c.fix:
+            click.echo(f"        fix: {c.fix}")
+    missing = [c for c in results if not c.ok and c.required]
+    if missing:
+        fixes = sorted({c.fix.replace(doctor.APT, "").strip() for c in missing if c.fix})
+        click.echo(f"\nto install everything: sudo {doctor.APT} {' '.join(fixes)}", err=True)
+        sys.exit(1)
+    click.echo("\neverything bulletin needs is installed")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The only way WeasyPrint may read a file: regular files under the workspace.
+
+WeasyPrint's default fetcher follows file:, http: and redirects, so an
+issue could pull /etc/passwd into a PDF (research note §1.4).  This one
+allows `data:` and regular files under the workspace root (after resolving
+symlinks), each under a size cap, and keeps a list of what it refused:
+SVG drawing swallows fetch errors, so callers check `refused` afterwards.
+"""
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+MAX_FETCH_BYTES = 20 * 2**20
+
+
+class ConfinedFetcher(URLFetcher):
+    def __init__(self, root: Path, max_bytes: int = MAX_FETCH_BYTES):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
+        self.root = Path(root).resolve()
+        self.max_bytes = max_bytes
+        self.refused: list[tuple[str, str]] = []
+
+    def _refuse(self, url: str, why: str):
+        self.refused.append((url, why))
+        raise FatalURLFetchingError(f"refused {url}: {why}")
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            if len(url) > self.max_bytes:
+                self._refuse(url[:40] + "…", "data: URL too large")
+            return super().fetch(url, headers)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            self._refuse(url, "only files of the workspace may be used")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root):
+            self._refuse(url, "outside the workspace")
+        try:
+            st = path.stat()
+        except OSError:
+            self._refuse(url, "no such file")
+        if not stat.S_ISREG(st.st_mode):
+            self._refuse(url, "not a regular file")
+        if st.st_size > self.max_bytes:
+            self._refuse(url, "too large")
+        return super().fetch(url, headers)

@@ -1,0 +1,77 @@
+"""One issue file: front matter + Markdown body -> a trusted `Issue`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import markdown, schema, yamlsafe
+from .errors import BulletinError, Location, Report
+from .model import REGULAR, Issue, Publication, Recipients
+from .workspace import read_text
+
+FENCE = "---"
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """(YAML text, body, number of file lines before the body)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        raise BulletinError(
+            "the file does not start with front matter ('---' on the first line)",
+            Location(path, 1, 1),
+            "begin the file with '---', then lines such as 'issue: 2' and 'date: 2018-03-05', then '---'")
+    for i in range(1, len(lines)):
+        if lines[i].strip() in (FENCE, "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
+    raise BulletinError("the front matter is not closed: no second '---' line",
+                        Location(path, 1, 1), "put a line '---' after the last field")
+
+
+def parse_issue(path: Path, pub: Publication, report: Report, asset_prefix=None) -> Issue | None:
+    """Read and validate one issue.  Problems go to `report`; None if any is an error.
+
+    `asset_prefix(issue_fields) -> str` names the folder its images are copied to.
+    """
+    before = len(report.errors)
+    try:
+        text = read_text(path)
+        front, body, offset = split_front_matter(text, path)
+        data = yamlsafe.load(front, path, line_offset=1)
+    except BulletinError as exc:
+        report.add(exc.diagnostic)
+        return None
+    if data is None:
+        report.error("the front matter is empty", Location(path, 2, 1),
+                     "add at least 'issue: 1' and 'date: YYYY-MM-DD'")
+        return None
+    clean, unknown, lines = schema.check(data, schema.ISSUE_FIELDS, path, report, "the front matter")
+    if len(report.errors) > before:
+        return None
+    language = clean.get("language", pub.language)
+    recips = clean.get("recipients", {})
+    kind = clean.get("kind", REGULAR)
+    if kind != REGULAR and "total" in clean:
+        report.warning("the total (总第N期) counts regular issues only; it is ignored for "
+                       f"a {kind}", Location(path, lines["total"], 1), "remove the 'total' line")
+        clean.pop("total")
+    prefix = asset_prefix(clean) if asset_prefix else path.stem
+    lead, articles, assets = markdown.parse_body(body, path, offset, language, pub.root, prefix, report)
+    if len(report.errors) > before:
+        return None
+    layout = {k: clean[k] for k in ("classification", "copies", "editor", "reviewer", "issuer") if k in clean}
+    return Issue(
+        source=path,
+        number=clean["issue"],
+        date=clean["date"],
+        total=clean.get("total"),
+        kind=kind,
+        recipients=Recipients(recips.get("main", pub.recipients.main), recips.get("cc", pub.recipients.cc)),
+        title=clean.get("title", pub.title),
+        publisher=clean.get("publisher", pub.publisher),
+        language=language,
+        articles=articles,
+        preamble_html=lead,
+        fields={**layout, **unknown},
+        assets=assets,
+        lines=lines,
+    )
+

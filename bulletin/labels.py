@@ -1,0 +1,65 @@
+"""Every word the layout prints that depends on the language, in one table."""
+from __future__ import annotations
+
+import datetime as dt
+
+from .model import REGULAR
+
+LANGUAGES = ("zh-CN", "en")
+
+_EN_KINDS = {"增刊": "Supplement", "专刊": "Special Issue", "特刊": "Extra"}
+_EN_MONTHS = ("January February March April May June July August September "
+              "October November December").split()
+
+TABLE = {
+    "zh-CN": {
+        "contents": "目　录",
+        "main": "主送",
+        "cc": "抄送",
+        "colon": "：",
+        "list_sep": "，",
+        "pdf_link": "下载PDF版",
+        "copies": "共印{n}份",
+        "editor": "责任编辑",
+        "reviewer": "审核",
+        "issuer": "签发",
+        "editors_note": "编者按",
+        "untitled": "（无标题）",
+    },
+    "en": {
+        "contents": "Contents",
+        "main": "To",
+        "cc": "Cc",
+        "colon": ": ",
+        "list_sep": "; ",
+        "pdf_link": "Download the PDF",
+        "copies": "{n} copies printed",
+        "editor": "Editor",
+        "reviewer": "Reviewed by",
+        "issuer": "Issued by",
+        "editors_note": "Editor's note",
+        "untitled": "(untitled)",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return TABLE[language]
+
+
+def period_label(language: str, year: int, number: int, total: int | None, kind: str = REGULAR) -> str:
+    """2018年第2期（总第42期）, or Issue 2, 2018 (No. 42).  Derived, never typed."""
+    if language == "en":
+        name = "Issue" if kind == REGULAR else _EN_KINDS[kind]
+        label = f"{name} {number}, {year}"
+        return f"{label} (No. {total})" if total is not None else label
+    kind_part = "" if kind == REGULAR else kind
+    label = f"{year}年{kind_part}第{number}期"
+    return f"{label}（总第{total}期）" if total is not None else label
+
+
+def date_label(language: str, date: dt.date) -> str:
+    """Dates as GB/T 9704 writes them: 2018年3月5日, no leading zeros."""
+    if language == "en":
+        return f"{date.day} {_EN_MONTHS[date.month - 1]} {date.year}"
+    return f"{date.year}年{date.month}月{date.day}日"

@@ -1,0 +1,96 @@
+"""The plain data that flows from one stage to the next.
+
+Nothing here reads files or knows about the CLI.  An `Issue` is trusted:
+it exists only after its source passed validation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Kinds of issue with their own numbering sequence (research note §2.3).
+REGULAR = "regular"
+KINDS = (REGULAR, "增刊", "专刊", "特刊")
+# Front-matter spellings accepted for each kind.
+KIND_ALIASES = {
+    "regular": REGULAR, "正刊": REGULAR,
+    "增刊": "增刊", "supplement": "增刊",
+    "专刊": "专刊", "special": "专刊",
+    "特刊": "特刊", "extra": "特刊",
+}
+# Edition file names stay ASCII: pinyin initials of the kind.
+KIND_SLUGS = {REGULAR: "", "增刊": "zk", "专刊": "zhk", "特刊": "tk"}
+
+
+@dataclass(frozen=True)
+class Recipients:
+    main: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Settings from bulletin.yaml."""
+
+    root: Path
+    title: tuple[str, ...]
+    publisher: str
+    language: str = "zh-CN"
+    recipients: Recipients = Recipients()
+    theme: str = "redhead"
+    output: str = "output"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    level: int  # 3 for ###, 4 for ####, ...
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Article:
+    title_lines: tuple[str, ...]  # empty for an untitled article
+    title_html: tuple[str, ...]   # the same lines, rendered inline Markdown
+    toc: str                      # the contents entry
+    anchor: str
+    body_html: str
+    sections: tuple[Section, ...] = ()
+    line: int = 0                 # where the heading stands in the source
+
+
+@dataclass(frozen=True)
+class Issue:
+    source: Path
+    number: int
+    date: dt.date
+    total: int | None
+    kind: str
+    recipients: Recipients
+    title: tuple[str, ...]
+    publisher: str
+    language: str
+    articles: tuple[Article, ...]
+    preamble_html: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)  # optional layout fields and unknown keys
+    lines: dict[str, int] = field(default_factory=dict)    # field name -> source line
+    assets: tuple = ()                                     # markdown.Asset: images it uses
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An issue with everything derived for output: labels, names, paths."""
+
+    issue: Issue
+    name: str            # "2018-02": the stable stem of every output file
+    period_label: str    # "2018年第2期（总第42期）"
+    date_label: str      # "2018年3月5日"
+    pdf_name: str
+    html_name: str

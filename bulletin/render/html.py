@@ -1,0 +1,36 @@
+"""An Edition as HTML: one template, two media (the screen page, the PDF source)."""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .. import __version__, labels
+from ..model import Edition
+from . import theme
+
+
+def context(edition: Edition, medium: str) -> dict:
+    issue = edition.issue
+    return {
+        "medium": medium,                 # "screen" (the HTML edition) or "print" (the PDF)
+        "edition": edition,
+        "issue": issue,
+        "lang": issue.language,
+        "words": labels.words(issue.language),
+        "title_lines": issue.title,
+        "period_label": edition.period_label,
+        "date_label": edition.date_label,
+        "publisher": issue.publisher,
+        "articles": [
+            {**vars(a), "title_html": [Markup(h) for h in a.title_html], "body_html": Markup(a.body_html)}
+            for a in issue.articles
+        ],
+        "preamble_html": Markup(issue.preamble_html),
+        "recipients": issue.recipients,
+        "fields": issue.fields,
+        "pdf_name": edition.pdf_name,
+        "generator": f"bulletin {__version__}",
+    }
+
+
+def render(edition: Edition, env, medium: str) -> str:
+    return theme.render(env, "edition.html", **context(edition, medium))

@@ -1,0 +1,73 @@
+"""Themes: Jinja2 templates and CSS, the workspace's own files first.
+
+A file in the workspace's `templates/` replaces the theme's file of the
+same name; `templates/extra.css`, when present, is added after the theme's
+CSS.  Autoescape is on for every template and an undefined name is an
+error, so a misspelt variable fails loudly instead of printing nothing.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..errors import BulletinError, Location
+
+THEMES = Path(__file__).resolve().parent.parent / "themes"
+EXTRA_CSS = "extra.css"
+
+
+def theme_dir(theme: str) -> Path:
+    folder = THEMES / theme
+    if not folder.is_dir():
+        known = ", ".join(sorted(p.name for p in THEMES.iterdir() if p.is_dir()))
+        raise BulletinError(f"there is no theme '{theme}'", hint=f"themes: {known}")
+    return folder
+
+
+@lru_cache(maxsize=8)
+def environment(overrides: Path | None, theme: str) -> jinja2.Environment:
+    loaders = []
+    if overrides is not None and overrides.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(jinja2.FileSystemLoader(str(theme_dir(theme))))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["stylesheet"] = lambda *names: _stylesheet(env, names)
+    return env
+
+
+def _stylesheet(env: jinja2.Environment, names) -> Markup:
+    """The CSS files, read raw (CSS is not a template), for a <style> element."""
+    parts = []
+    for name in (*names, EXTRA_CSS):
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            if name == EXTRA_CSS:
+                continue
+            raise
+        parts.append(f"/* {name} */\n{source}")
+    # "</style" inside CSS would end the element early; nothing legitimate needs it.
+    return Markup("\n".join(parts).replace("</", "<\\/"))
+
+
+def render(env: jinja2.Environment, name: str, **context) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BulletinError(f"template error: {exc.message}",
+                            Location(Path(exc.filename or name), exc.lineno or 0, 1)) from None
+    except jinja2.UndefinedError as exc:
+        raise BulletinError(f"template error in {name}: {exc.message}",
+                            hint="check the variable names against the theme's templates") from None
+    except jinja2.TemplateNotFound as exc:
+        raise BulletinError(f"template '{exc.name}' not found") from None

@@ -1,0 +1,214 @@
+"""Declarative schemas for bulletin.yaml and issue front matter.
+
+Each field says what it holds; `check` turns a LocatedDict into clean
+values and reports every problem at the line and column of the value.
+The same table documents the fields (`bulletin fields`, README.md).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import Location, Report
+from .labels import LANGUAGES
+from .model import KIND_ALIASES
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class Invalid(Exception):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def positive_int(name: str, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    hint = ""
+    if isinstance(value, str) and value.isdigit():
+        hint = f"write {int(value)} without the leading zero" if value.startswith("0") and int(value) else ""
+    elif isinstance(value, str) and value.strip().lstrip("第").rstrip("期").isdigit():
+        hint = f"write only the number: {name}: {int(value.strip().lstrip('第').rstrip('期'))}"
+    raise Invalid(f"'{name}' must be a whole number of 1 or more, got {_shown(value)}", hint)
+
+
+def iso_date(name: str, value: Any) -> dt.date:
+    m = _DATE.match(value) if isinstance(value, str) else None
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        try:
+            date = dt.date(year, month, day)
+        except ValueError as exc:
+            raise Invalid(f"'{name}' is not a real date: {value} ({exc})") from None
+        if len(m.group(2)) == 2 and len(m.group(3)) == 2:
+            return date
+        raise Invalid(f"'{name}' must be YYYY-MM-DD, got {_shown(value)}",
+                      f"write it as {date.isoformat()}")
+    raise Invalid(f"'{name}' must be a date written YYYY-MM-DD, got {_shown(value)}",
+                  "for example: date: 2018-03-05")
+
+
+def text(name: str, value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise Invalid(f"'{name}' must be text, got {_shown(value)}")
+
+
+def title_lines(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) and value.strip():
+        return (value.strip(),)
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(v.strip() for v in value)
+    raise Invalid(f"'{name}' must be text or a list of lines, got {_shown(value)}",
+                  f"for example: {name}: [清远市创建国家环保模范城市, 工作简报]")
+
+
+def language(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        norm = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "en": "en"}.get(value.lower())
+        if norm is None and value.lower().startswith("en-"):
+            norm = "en"
+        if norm:
+            return norm
+    raise Invalid(f"'{name}' must be one of {', '.join(LANGUAGES)}, got {_shown(value)}")
+
+
+def kind(name: str, value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() in KIND_ALIASES:
+        return KIND_ALIASES[value.strip().lower()]
+    raise Invalid(f"'{name}' must be one of regular, 增刊, 专刊, 特刊, got {_shown(value)}")
+
+
+def name_list(name: str, value: Any, where: Location, report: Report) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),) if value.strip() else ()
+    if isinstance(value, list):
+        names = []
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                names.append(item.strip())
+            else:
+                line, col = value.where[i]
+                report.error(f"'{name}' entries must be names, got {_shown(item)}",
+                             Location(where.path, line, col))
+        return tuple(names)
+    raise Invalid(f"'{name}' must be a list of names, got {_shown(value)}",
+                  f"for example: {name}: [市环保局, 市府办]")
+
+
+def recipients(name: str, value: Any, where: Location, report: Report) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid(f"'{name}' must be a mapping with 'main' (主送) and 'cc' (抄送), got {_shown(value)}")
+    out = {}
+    for key, item in value.items():
+        line, col = value.where[key]
+        loc = Location(where.path, line, col)
+        if key not in ("main", "cc"):
+            report.error(f"'{name}' has an unknown list '{key}'", loc,
+                         _suggest(key, ("main", "cc")) or "use 'main' (主送) and 'cc' (抄送)")
+            continue
+        try:
+            out[key] = name_list(f"{name}.{key}", item, loc, report)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
+    return out
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    convert: Callable
+    help: str
+    required: bool = False
+    nested: bool = False  # convert takes (name, value, location, report)
+
+
+ISSUE_FIELDS = (
+    Field("issue", positive_int, "number within the year (第N期); restarts each year", required=True),
+    Field("total", positive_int, "cumulative number (总第N期); optional, continues across years"),
+    Field("date", iso_date, "date of issue, YYYY-MM-DD", required=True),
+    Field("recipients", recipients, "main (主送) and cc (抄送) lists; default from bulletin.yaml", nested=True),
+    Field("kind", kind, "regular (default), 增刊, 专刊 or 特刊: each kind has its own numbering"),
+    Field("title", title_lines, "override the publication title for this issue"),
+    Field("publisher", text, "override the issuing office (编发单位) for this issue"),
+    Field("language", language, "override the language: zh-CN or en"),
+    Field("classification", text, "mark printed top left, e.g. 内部资料 注意保存"),
+    Field("copies", positive_int, "copies printed (共印X份), shown in the footer"),
+    Field("editor", text, "责任编辑, shown in the footer"),
+    Field("reviewer", text, "审核, shown in the footer"),
+    Field("issuer", text, "签发, shown in the footer"),
+)
+
+PUBLICATION_FIELDS = (
+    Field("title", title_lines, "masthead title: text, or a list of lines", required=True),
+    Field("publisher", text, "issuing office (编发单位)", required=True),
+    Field("language", language, "zh-CN (default) or en"),
+    Field("recipients", recipients, "default main (主送) and cc (抄送) lists", nested=True),
+    Field("theme", text, "letterhead theme; 'redhead' (红头简报) is built in"),
+    Field("base_url", text, "absolute address of the published archive, for links in feeds and mail"),
+)
+
+
+def _suggest(key: str, names) -> str:
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def check(data: Any, fields: tuple[Field, ...], path: Path, report: Report,
+          what: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """Validate a mapping.  Returns (clean values, unknown keys, lines of fields)."""
+    if not isinstance(data, dict):
+        start = getattr(data, "start", (1, 1))
+        report.error(f"{what} must be a mapping of 'name: value' lines, got {_shown(data)}",
+                     Location(path, *start))
+        return {}, {}, {}
+    known = {f.name: f for f in fields}
+    clean, unknown, lines = {}, {}, {}
+    for key, value in data.items():
+        line, col = data.where[key]
+        loc = Location(path, line, col)
+        lines[key] = line
+        spec = known.get(key)
+        if spec is None:
+            unknown[key] = value
+            report.warning(f"unknown field '{key}' in {what} (kept for templates)", loc,
+                           _suggest(key, known) or f"known fields: {', '.join(known)}")
+            continue
+        try:
+            clean[key] = spec.convert(key, value, loc, report) if spec.nested else spec.convert(key, value)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
+    for spec in fields:
+        if spec.required and spec.name not in data:
+            report.error(f"{what} has no '{spec.name}' ({spec.help})",
+                         Location(path, *getattr(data, "start", (1, 1))),
+                         f"add a line such as '{spec.name}: {_EXAMPLES.get(spec.name, '...')}'")
+    return clean, unknown, lines
+
+
+_EXAMPLES = {"issue": "1", "date": "2018-03-05", "title": "工作简报", "publisher": "办公室"}

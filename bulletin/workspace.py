@@ -1,0 +1,92 @@
+"""The workspace on disk: find it, read its settings, list its issue files.
+
+This is the only module (with scaffold.py) that knows the folder layout.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from . import schema, yamlsafe
+from .errors import BulletinError, Location, Report
+from .model import Publication, Recipients
+
+CONFIG = "bulletin.yaml"
+ISSUES = "issues"
+TEMPLATES = "templates"
+OUTPUT = "output"
+MAX_SOURCE_BYTES = 4 * 2**20  # a long issue is ~100 KiB; anything this big is a mistake
+
+
+def find_root(start: Path, search_parents: bool = True) -> Path:
+    """The folder holding bulletin.yaml: `start` or, like git, one above it."""
+    start = start.resolve()
+    for folder in (start, *start.parents) if search_parents else (start,):
+        if (folder / CONFIG).is_file():
+            return folder
+    raise BulletinError(f"no {CONFIG} in {start} or any folder above it",
+                        hint="run 'bulletin init' to make a workspace here, or pass -C DIR")
+
+
+def read_text(path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
+    """A source file as text: UTF-8 (a BOM is allowed), LF line ends."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BulletinError(f"the file is {size // 2**20} MiB; the limit is {max_bytes // 2**20} MiB",
+                                Location(path), "split it, or remove pasted images and data")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BulletinError(f"cannot read the file: {exc.strerror}", Location(path)) from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise BulletinError(f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+                            Location(path, line, col),
+                            "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)") from None
+    if "\x00" in text:
+        raise BulletinError("the file contains NUL bytes; it is not a text file", Location(path))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_publication(root: Path, report: Report) -> Publication:
+    path = root / CONFIG
+    data = yamlsafe.load(read_text(path), path)
+    if data is None:
+        data = yamlsafe.LocatedDict()
+        data.where, data.start = {}, (1, 1)
+    clean, unknown, _ = schema.check(data, schema.PUBLICATION_FIELDS, path, report, CONFIG)
+    if report.errors:
+        raise BulletinError(f"{CONFIG} has errors; fix them first", Location(path))
+    recips = clean.get("recipients", {})
+    return Publication(
+        root=root,
+        title=clean["title"],
+        publisher=clean["publisher"],
+        language=clean.get("language", "zh-CN"),
+        recipients=Recipients(recips.get("main", ()), recips.get("cc", ())),
+        theme=clean.get("theme", "redhead"),
+        extra={**unknown, **({"base_url": clean["base_url"]} if "base_url" in clean else {})},
+    )
+
+
+def issue_files(root: Path) -> list[Path]:
+    """Every issues/**/*.md, in name order; hidden files and folders skipped."""
+    folder = root / ISSUES
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def output_dir(root: Path) -> Path:
+    return root / OUTPUT
+
+
+def templates_dir(root: Path) -> Path:
+    return root / TEMPLATES

@@ -1,0 +1,33 @@
+"""Writing outputs so that a reader never sees half a file.
+
+Each file is written beside its target under a temporary name, flushed to
+disk and renamed into place; a failed or killed build leaves the previous
+complete file where it was.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_copy(source: Path, path: Path) -> None:
+    atomic_write(path, source.read_bytes())

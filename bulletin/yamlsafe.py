@@ -1,0 +1,133 @@
+"""Strict YAML for front matter and bulletin.yaml.
+
+PyYAML's safe_load still changes meanings silently: `042` is 34 (octal),
+`1:20` is 80 (base 60), `no` is False, a repeated key keeps the last value
+and aliases can build exponential graphs.  This loader keeps YAML's
+syntax but resolves only decimal integers, decimal floats, `true`/`false`
+and null; everything else stays a string and is checked by the schema.
+Anchors, aliases and duplicate or non-string keys are errors.  Mappings
+and sequences remember where each value stood, so that later checks can
+say `path:line:col`.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import BulletinError, Location
+
+MAX_YAML_BYTES = 64 * 1024
+
+
+class LocatedDict(dict):
+    """A dict that knows the (line, col) of each value and of the mapping."""
+
+    where: dict
+    start: tuple[int, int]
+
+
+class LocatedList(list):
+    where: list
+    start: tuple[int, int]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    line_offset = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors and aliases (&name, *name) are not allowed here",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+    def _pos(self, node) -> tuple[int, int]:
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def construct_located_mapping(self, node: MappingNode):
+        result = LocatedDict()
+        result.where, result.start = {}, self._pos(node)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise ConstructorError(None, None, "keys must be plain names", key_node.start_mark)
+            key = key_node.value
+            if key in result:
+                raise ConstructorError(
+                    None, None,
+                    f"'{key}' appears twice (first on line {result.where[key][0]})",
+                    key_node.start_mark)
+            result[key] = self.construct_object(value_node, deep=True)
+            result.where[key] = self._pos(value_node)
+        return result
+
+    def construct_located_sequence(self, node: SequenceNode):
+        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
+        result.where, result.start = [self._pos(c) for c in node.value], self._pos(node)
+        return result
+
+
+# Start from no implicit resolvers at all, then add back only the plain ones.
+_StrictLoader.yaml_implicit_resolvers = {}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|)$"), ["~", "n", ""])
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_located_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:seq", _StrictLoader.construct_located_sequence)
+# Explicit tags such as !!binary or !!timestamp would bring back the surprises.
+for _tag in ("binary", "timestamp", "set", "omap", "pairs", "merge", "value"):
+    _StrictLoader.yaml_constructors.pop(f"tag:yaml.org,2002:{_tag}", None)
+
+
+def load(text: str, path: Path, line_offset: int = 0):
+    """Parse YAML text strictly.  `line_offset` is the number of file lines
+    before `text` (front matter starts after the opening `---`)."""
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise BulletinError(
+            f"the YAML block is larger than {MAX_YAML_BYTES // 1024} KiB",
+            Location(path, line_offset + 1, 1), "keep settings and front matter short")
+    loader = _StrictLoader(text)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(path)
+        raise BulletinError(_yaml_message(exc), where, _yaml_hint(exc)) from None
+    except yaml.YAMLError as exc:
+        raise BulletinError(f"not valid YAML: {exc}", Location(path, line_offset + 1, 1)) from None
+    except RecursionError:
+        raise BulletinError("the YAML is nested too deeply", Location(path, line_offset + 1, 1)) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "not valid YAML"
+    if "could not determine a constructor" in problem:
+        return "YAML tags such as '!!binary' are not allowed"
+    if exc.context and "found" in problem:
+        return f"not valid YAML: {exc.context}, {problem}"
+    return problem
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "twice" in problem:
+        return "keep one of the two lines"
+    if "mapping values are not allowed" in problem:
+        return "put text that contains ': ' in quotes"
+    if "tab" in problem.lower():
+        return "indent with spaces, not tabs"
+    return ""
