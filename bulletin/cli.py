@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from contextlib import contextmanager
 import os
 import sys
 import unicodedata
@@ -25,6 +26,16 @@ from .model import KIND_ALIASES, REGULAR
 def _print_report(report: Report) -> None:
     for diagnostic in report.items:
         click.echo(diagnostic.format(), err=True)
+
+
+@contextmanager
+def _reporting():
+    """A Report printed when the command ends, whether or not it failed."""
+    report = Report()
+    try:
+        yield report
+    finally:
+        _print_report(report)
 
 
 def _guarded(func):
@@ -94,9 +105,8 @@ def new(ctx, date_text, kind):
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:
         raise click.BadParameter(f"'{date_text}' is not a date written YYYY-MM-DD", param_hint="--date")
-    report = Report()
-    path = scaffold.new_issue(_root(ctx), date, KIND_ALIASES[kind], report)
-    _print_report(report)
+    with _reporting() as report:
+        path = scaffold.new_issue(_root(ctx), date, KIND_ALIASES[kind], report)
     click.echo(_shown(path))
 
 
@@ -106,9 +116,8 @@ def new(ctx, date_text, kind):
 @_guarded
 def check(ctx, strict):
     """Check every issue file and the numbering of the whole series."""
-    report = Report()
-    series = load_series(_root(ctx), report)
-    _print_report(report)
+    with _reporting() as report:
+        series = load_series(_root(ctx), report)
     errors, warnings = len(report.errors), len(report.warnings)
     click.echo(f"{len(series.issues) + len(series.failed)} issue file(s): "
                f"{errors} error(s), {warnings} warning(s)", err=True)
@@ -127,9 +136,8 @@ def build(ctx, issues):
     Files are named YEAR-NN.pdf and YEAR-NN.html (2018-02.pdf); special issues
     add their kind: 2018-zk01 (增刊), 2018-zhk01 (专刊), 2018-tk01 (特刊).
     """
-    report = Report()
-    built = build_editions(_root(ctx), tuple(issues), report)
-    _print_report(report)
+    with _reporting() as report:
+        built = build_editions(_root(ctx), tuple(issues), report)
     for b in built:
         click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
     failed = sorted({str(_shown(d.location.path)) for d in report.errors if d.location})
@@ -145,8 +153,8 @@ def build(ctx, issues):
 @_guarded
 def list_(ctx):
     """The editions, one a line: period label, date, first article's title."""
-    report = Report()
-    series = load_series(_root(ctx), report)
+    with _reporting() as report:
+        series = load_series(_root(ctx), report)
     rows = []
     for edition in series.editions():
         first = next((a.toc for a in edition.issue.articles if a.toc), "")

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+
+from bulletin import yamlsafe
+from bulletin.errors import BulletinError
+
+P = Path("x.md")
+
+
+def test_values_keep_their_written_meaning():
+    data = yamlsafe.load("a: 042\nb: 1:20\nc: no\nd: true\ne: 2018-03-05\nf: 7\n", P)
+    assert data == {"a": "042", "b": "1:20", "c": "no", "d": True, "e": "2018-03-05", "f": 7}
+
+
+def test_positions_are_file_lines_and_columns():
+    data = yamlsafe.load("issue: 2\nrecipients:\n  cc: [甲, 乙]\n", P, line_offset=1)
+    assert data.where["issue"] == (2, 8)
+    assert data["recipients"]["cc"].where == [(4, 8), (4, 11)]
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ("a: 1\na: 2\n", "x.md:2:1", "'a' appears twice (first on line 1)"),
+    ("a: &x [1]\nb: *x\n", "x.md:1:4", "anchors and aliases"),
+    ("? [1]\n: x\n", "x.md:1:3", "keys must be plain names"),
+    ("a: !!binary aGk=\n", "x.md:1:4", "tags"),
+    ("a: b: c\n", "x.md:1:5", "mapping values are not allowed"),
+    ("a: [\n", "x.md:2:1", "not valid YAML"),
+])
+def test_errors_are_located(text, where, words):
+    with pytest.raises(BulletinError) as info:
+        yamlsafe.load(text, P)
+    shown = info.value.diagnostic.format(relative_to=Path.cwd())
+    assert shown.startswith(where) and words in shown
+
+
+def test_alias_bomb_is_refused_before_it_grows():
+    bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\n'
+    with pytest.raises(BulletinError, match="anchors and aliases"):
+        yamlsafe.load(bomb, P)
+
+
+def test_size_cap():
+    with pytest.raises(BulletinError, match="larger than 64 KiB"):
+        yamlsafe.load("a: " + "x" * 70000, P)
