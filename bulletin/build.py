@@ -42,7 +42,7 @@ def load_series(root: Path, report: Report) -> Series:
     for path in workspace.issue_files(root):
         issue = issuefile.parse_issue(path, pub, report, asset_prefix=_asset_prefix)
         (issues.append(issue) if issue else failed.append(path))
-    numbering.check_series(issues, report)
+    numbering.check_series(issues, report, incomplete=bool(failed))
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
     return Series(pub, issues, failed)
 

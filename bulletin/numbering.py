@@ -39,19 +39,25 @@ def _label(issue: Issue) -> str:
     return labels.period_label("zh-CN", issue.year, issue.number, issue.total, issue.kind)
 
 
-def check_series(issues: list[Issue], report: Report) -> None:
-    """Duplicates, gaps, the yearly restart, totals that do not follow, dates out of order."""
+def check_series(issues: list[Issue], report: Report, incomplete: bool = False) -> None:
+    """Duplicates, gaps, the yearly restart, totals that do not follow, dates out of order.
+
+    `incomplete`: some issue files could not be read, so a gap may be one of
+    them; gaps are then warnings, not errors.
+    """
     by_kind: dict[str, list[Issue]] = defaultdict(list)
     for issue in issues:
         by_kind[issue.kind].append(issue)
     for kind, series in by_kind.items():
         series.sort(key=lambda i: (i.year, i.number, i.date))
-        _check_numbers(series, report)
+        _check_numbers(series, report, incomplete)
         _check_dates(series, report)
-    _check_totals(sorted(by_kind.get(REGULAR, []), key=lambda i: (i.year, i.number)), report)
+    _check_totals(sorted(by_kind.get(REGULAR, []), key=lambda i: (i.year, i.number)), report, incomplete)
 
 
-def _check_numbers(series: list[Issue], report: Report) -> None:
+def _check_numbers(series: list[Issue], report: Report, incomplete: bool) -> None:
+    gap = report.warning if incomplete else report.error
+    maybe = " (perhaps in a file with errors)" if incomplete else ""
     first_year = series[0].year
     previous: Issue | None = None
     for issue in series:
@@ -61,7 +67,7 @@ def _check_numbers(series: list[Issue], report: Report) -> None:
         elif previous and previous.year == issue.year and issue.number != previous.number + 1:
             missing = previous.number + 1 if issue.number == previous.number + 2 else \
                 f"{previous.number + 1}–{issue.number - 1}"
-            report.error(f"{issue.year}年 number {issue.number} follows {previous.number}: 第{missing}期 is missing",
+            gap(f"{issue.year}年 number {issue.number} follows {previous.number}: 第{missing}期 is missing{maybe}",
                          _where(issue, "issue"), f"number this issue {previous.number + 1}, or add the missing one")
         elif (not previous or previous.year != issue.year) and issue.number != 1 and issue.year != first_year:
             after = f" (after {_label(previous)})" if previous else ""
@@ -79,7 +85,8 @@ def _check_dates(series: list[Issue], report: Report) -> None:
                          "check the date, or the issue number")
 
 
-def _check_totals(series: list[Issue], report: Report) -> None:
+def _check_totals(series: list[Issue], report: Report, incomplete: bool) -> None:
+    gap = report.warning if incomplete else report.error
     seen: dict[int, Issue] = {}
     previous: Issue | None = None
     for issue in series:
@@ -93,7 +100,7 @@ def _check_totals(series: list[Issue], report: Report) -> None:
             report.error(f"total {issue.total} (总第{issue.total}期) is also used by {seen[issue.total].source.name}",
                          _where(issue, "total"), "each issue has its own total")
         elif previous and previous.total is not None and issue.total != previous.total + 1:
-            report.error(f"total {issue.total} does not follow {previous.total} of {previous.source.name}",
+            gap(f"total {issue.total} does not follow {previous.total} of {previous.source.name}",
                          _where(issue, "total"), f"write total: {previous.total + 1}")
         seen[issue.total] = issue
         previous = issue

@@ -1,0 +1,136 @@
+"""The PDF editions of the sample publication, read back with real tools."""
+import re
+import subprocess
+
+import pdfplumber
+import pypdf
+import pytest
+
+from conftest import REPO
+
+SEED_TITLES = [
+    "依靠科学手段精准治污",
+    "清远市环境监测系统工作座谈会顺利举行",
+    "聚焦污染防治攻坚战，奋力改善我市环境质量",
+    "全力推进环保工作，同心建设美丽清远",
+]
+SEED_CONTENTS = [
+    "依靠科学手段精准治污，2018年蓝天保卫战吹响冲锋号",
+    *SEED_TITLES[1:],
+]
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(sample):
+    root, _ = sample
+    return root / "output" / "2018-02.pdf"
+
+
+def pdftotext(path, *args):
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_every_issue_has_a_pdf_and_an_html_page(sample):
+    root, proc = sample
+    names = sorted(p.name for p in (root / "output").iterdir())
+    assert names == ["2018-01.html", "2018-01.pdf", "2018-02.html", "2018-02.pdf",
+                     "2018-03.html", "2018-03.pdf", "2019-01.html", "2019-01.pdf"]
+    assert "wrote output/2018-02.pdf (" in proc.stdout
+
+
+def test_seed_text_as_the_done_when_lists_it(seed_pdf):
+    text = pdftotext(seed_pdf)
+    flat = re.sub(r"\s+", "", text)
+    for needle in ["2018年第2期（总第42期）", "清远市创建国家环境保护模范城市工作领导小组办公室",
+                   "2018年3月5日", "目录", *SEED_TITLES, "主送：", "抄送：",
+                   "市创建国家环境保护模范城市工作小组成员单位",
+                   "国家环保部，省环保厅，市委办，市人大办，市府办，市政协办，市应急办，"
+                   "各县（市、区）人民政府，各县（市、区）环保局"]:
+        assert needle in flat, needle
+    pages = text.split("\f")[:-1]
+    for n, page in enumerate(pages, 1):
+        # pdftotext drops the thin spaces around the number
+        assert re.search(rf"— ?{n} ?—", page), f"page {n} has no page number"
+
+
+def test_contents_lists_every_article_in_order(seed_pdf):
+    first = re.sub(r"\s+", "", pdftotext(seed_pdf, "-l", "1"))
+    at = [first.index(entry) for entry in SEED_CONTENTS]
+    assert at == sorted(at)
+
+
+def test_every_source_character_is_in_the_pdf(seed_pdf):
+    """No missing glyphs: each Han character of the source comes back from the PDF."""
+    source = (REPO / "issues" / "2018-02.md").read_text(encoding="utf-8").split("---", 2)[2]
+    wanted = set(re.findall(r"[\u4e00-\u9fff]", source))
+    got = set(re.findall(r"[\u4e00-\u9fff]", pdftotext(seed_pdf)))
+    assert wanted - got == set()
+
+
+def test_a4_and_metadata(seed_pdf):
+    reader = pypdf.PdfReader(seed_pdf)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    meta = reader.metadata
+    assert meta.title == "清远市创建国家环保模范城市 工作简报 2018年第2期（总第42期）"
+    assert meta.author == "清远市创建国家环境保护模范城市工作领导小组办公室"
+    assert meta.subject == "2018年第2期（总第42期）"
+    assert meta["/CreationDate"].startswith("D:20180305")
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def test_outline_has_one_entry_per_article(seed_pdf):
+    reader = pypdf.PdfReader(seed_pdf)
+    outline = reader.outline
+    assert [o.title for o in outline] == SEED_CONTENTS
+    assert all(not isinstance(o, list) for o in outline)  # no nested section entries
+
+
+def test_contents_links_go_to_the_pages_where_articles_start(seed_pdf):
+    reader = pypdf.PdfReader(seed_pdf)
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    internal = [a for a in links if a.get("/Subtype") == "/Link" and "/Dest" in a or "/A" in a]
+    assert len(internal) == 4
+    with pdfplumber.open(seed_pdf) as pdf:
+        texts = [re.sub(r"\s+", "", p.extract_text()) for p in pdf.pages]
+    for annot, title in zip(internal, SEED_TITLES):
+        dest = annot["/Dest"] if "/Dest" in annot else annot["/A"]["/D"]
+        if isinstance(dest, (str, pypdf.generic.TextStringObject, pypdf.generic.ByteStringObject)):
+            dest = reader.named_destinations[str(dest)]
+            page = reader.get_destination_page_number(dest)
+        else:
+            page = reader.get_page_number(dest[0].get_object() if hasattr(dest[0], "get_object") else dest[0])
+        heading_page = next(i for i, t in enumerate(texts) if title in t and i > 0 or
+                            (i == 0 and t.count(title) > 1))
+        assert page == heading_page, title
+
+
+def test_fonts_are_embedded_noto_cjk_sc(seed_pdf):
+    out = subprocess.run(["pdffonts", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows and all(" yes yes yes " in row for row in rows), out
+    assert any("Noto-Serif-CJK-SC" in row for row in rows)
+
+
+def test_title_is_red_and_body_is_black(seed_pdf):
+    with pdfplumber.open(seed_pdf) as pdf:
+        chars = pdf.pages[0].chars
+    title = [c for c in chars if c["text"] in "工作简报" and c["size"] > 30]
+    assert title and all(tuple(round(v, 2) for v in c["non_stroking_color"]) == (0, 0.8, 0.8, 0) for c in title)
+    body = [c for c in chars if c["text"] == "环" and c["size"] < 17]
+    assert body and all(c["non_stroking_color"] in ((0,), (0, 0, 0), [0], [0, 0, 0]) for c in body)
+
+
+def test_red_rule_under_the_masthead_spans_the_type_area(seed_pdf):
+    with pdfplumber.open(seed_pdf) as pdf:
+        page = pdf.pages[0]
+        reds = [r for r in page.rects + page.lines
+                if tuple(round(v, 2) for v in (r.get("non_stroking_color") or r.get("stroking_color") or ())) == (0, 0.8, 0.8, 0)]
+    assert reds
+    rule = max(reds, key=lambda r: r["x1"] - r["x0"])
+    mm = 25.4 / 72
+    assert abs(rule["x0"] * mm - 28) < 1 and abs((rule["x1"] - rule["x0"]) * mm - 156) < 1
+
+
+def test_qpdf_finds_no_damage(seed_pdf):
+    subprocess.run(["qpdf", "--check", str(seed_pdf)], capture_output=True, check=True)
