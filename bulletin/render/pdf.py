@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import ConfinedFetcher
+from . import cjk
 
 
 @dataclass
@@ -42,6 +43,8 @@ def _weasyprint_warnings():
 
 def render(html: str, base: Path, root: Path, source: Path) -> PDF:
     from weasyprint import HTML  # slow import; only builds pay for it
+
+    cjk.install()
 
     fetcher = ConfinedFetcher(root)
     with _weasyprint_warnings() as warnings:
