@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import issuefile, numbering, workspace
+from . import fonts, issuefile, numbering, workspace
 from .errors import BulletinError, Location, Report
 from .model import REGULAR, Edition, Issue, Publication
 from .render import html as html_render
@@ -39,8 +39,9 @@ def load_series(root: Path, report: Report) -> Series:
     """Read and check every issue of the workspace, and the numbering of the whole series."""
     pub = workspace.load_publication(root, report)
     issues, failed = [], []
+    coverage = fonts.coverage()
     for path in workspace.issue_files(root):
-        issue = issuefile.parse_issue(path, pub, report, asset_prefix=_asset_prefix)
+        issue = issuefile.parse_issue(path, pub, report, asset_prefix=_asset_prefix, coverage=coverage)
         (issues.append(issue) if issue else failed.append(path))
     numbering.check_series(issues, report, incomplete=bool(failed))
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
@@ -89,7 +90,7 @@ def build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]
             continue
         claimed[edition.name] = issue
         try:
-            built.append(write_edition(edition, env, root, out, report))
+            built.append(write_edition(edition, series.publication, env, root, out, report))
         except BulletinError as exc:
             report.add(exc.diagnostic)
         except MemoryError:
@@ -97,12 +98,12 @@ def build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]
     return built
 
 
-def write_edition(edition: Edition, env, root: Path, out: Path, report: Report) -> Built:
+def write_edition(edition: Edition, pub: Publication, env, root: Path, out: Path, report: Report) -> Built:
     issue = edition.issue
     for asset in issue.assets:
         atomic_copy(asset.source, out / asset_folder(edition.name) / asset.name)
-    page = html_render.render(edition, env, "screen")
-    printed = html_render.render(edition, env, "print")
+    page = html_render.render(edition, pub, env, "screen")
+    printed = html_render.render(edition, pub, env, "print")
     pdf = pdf_render.render(printed, base=out, root=root, source=issue.source)
     for message in pdf.warnings:
         report.warning(f"WeasyPrint: {message}", Location(issue.source))

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__, doctor, numbering, scaffold, workspace
+from . import __version__, doctor, fonts, numbering, scaffold, textcheck, workspace
 from .build import build as build_editions
 from .build import load_series
-from .errors import BulletinError, Report
+from .errors import BulletinError, Report, display_path
 from .model import KIND_ALIASES, REGULAR
 
 
@@ -112,12 +112,25 @@ def new(ctx, date_text, kind):
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--fix", is_flag=True, help="Rewrite half-width punctuation in Chinese text in full width first.")
 @click.pass_context
 @_guarded
-def check(ctx, strict):
+def check(ctx, strict, fix):
     """Check every issue file and the numbering of the whole series."""
+    root = _root(ctx)
+    if fix:
+        for path in workspace.issue_files(root):
+            try:
+                count = textcheck.fix_file(path)
+            except (OSError, UnicodeDecodeError):
+                continue  # reported by the check below
+            if count:
+                click.echo(f"fixed {count} punctuation mark(s) in {_shown(path)}", err=True)
     with _reporting() as report:
-        series = load_series(_root(ctx), report)
+        series = load_series(root, report)
+    note = fonts.substitution_note()
+    if note:
+        click.echo(note, err=True)
     errors, warnings = len(report.errors), len(report.warnings)
     click.echo(f"{len(series.issues) + len(series.failed)} issue file(s): "
                f"{errors} error(s), {warnings} warning(s)", err=True)
@@ -187,10 +200,7 @@ def doctor_():
 
 
 def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    return display_path(path)
 
 
 def _width(text: str) -> int:

@@ -1,9 +1,9 @@
 """What this machine lacks for typesetting, and the command that installs it."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
+
+from . import fonts
 
 APT = "apt-get install -y"
 
@@ -15,32 +15,6 @@ class Check:
     detail: str
     fix: str = ""
     required: bool = True
-
-
-# role, the faces the theme prefers, the free face it falls back to, its package
-FONT_ROLES = (
-    ("body 仿宋", ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312"), "Noto Serif CJK SC", "fonts-noto-cjk"),
-    ("titles 宋体", ("SimSun", "宋体"), "Noto Serif CJK SC", "fonts-noto-cjk"),
-    ("headings 黑体", ("SimHei", "黑体"), "Noto Sans CJK SC", "fonts-noto-cjk"),
-    ("headings 楷体", ("KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312"), "AR PL UKai CN", "fonts-arphic-ukai"),
-)
-
-
-def font_families() -> set[str] | None:
-    """Every family name fontconfig knows (all languages), or None without fc-list."""
-    if not shutil.which("fc-list"):
-        return None
-    out = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True, text=True).stdout
-    return {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
-
-
-def substitutions(families: set[str]) -> list[tuple[str, str]]:
-    """(role, face in use) for each role of the theme."""
-    used = []
-    for role, preferred, fallback, _ in FONT_ROLES:
-        face = next((f for f in preferred if f in families), None)
-        used.append((role, face or (fallback if fallback in families else "none")))
-    return used
 
 
 def checks() -> list[Check]:
@@ -60,11 +34,11 @@ def checks() -> list[Check]:
     except (OSError, ImportError) as exc:
         results.append(Check("Pango", False, f"WeasyPrint cannot load Pango: {exc}",
                              f"{APT} libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"))
-    families = font_families()
+    families = fonts.families()
     if families is None:
         results.append(Check("fonts", False, "fc-list (fontconfig) is not installed", f"{APT} fontconfig"))
         return results
-    for role, preferred, fallback, package in FONT_ROLES:
+    for role, preferred, fallback, package in fonts.ROLES:
         have = next((f for f in preferred if f in families), None)
         if have:
             results.append(Check(f"font for {role}", True, have))

@@ -19,13 +19,14 @@ class Location:
     col: int = 0
 
     def shown(self, relative_to: Path | None = None) -> str:
-        path = _display_path(self.path, relative_to)
+        path = display_path(self.path, relative_to)
         if self.line:
             return f"{path}:{self.line}:{max(self.col, 1)}"
         return path
 
 
-def _display_path(path: Path, relative_to: Path | None) -> str:
+def display_path(path: Path, relative_to: Path | None = None) -> str:
+    """A path as the user would type it: relative to the current folder when near."""
     base = Path(relative_to or Path.cwd())
     try:
         rel = os.path.relpath(path, base)

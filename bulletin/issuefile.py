@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import markdown, schema, yamlsafe
+from . import markdown, schema, textcheck, yamlsafe
 from .errors import BulletinError, Location, Report
 from .model import REGULAR, Issue, Publication, Recipients
 from .workspace import read_text
@@ -26,14 +26,17 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
                         Location(path, 1, 1), "put a line '---' after the last field")
 
 
-def parse_issue(path: Path, pub: Publication, report: Report, asset_prefix=None) -> Issue | None:
+def parse_issue(path: Path, pub: Publication, report: Report, asset_prefix=None,
+                coverage: frozenset[int] | None = None) -> Issue | None:
     """Read and validate one issue.  Problems go to `report`; None if any is an error.
 
-    `asset_prefix(issue_fields) -> str` names the folder its images are copied to.
+    `asset_prefix(issue_fields) -> str` names the folder its images are copied to;
+    `coverage`, the code points the fonts in use can draw (None: not checked).
     """
     before = len(report.errors)
     try:
         text = read_text(path)
+        textcheck.check_text(text, path, report, coverage)
         front, body, offset = split_front_matter(text, path)
         data = yamlsafe.load(front, path, line_offset=1)
     except BulletinError as exc:

@@ -8,6 +8,10 @@ Rules (documented in README.md):
   and drops a final ！/。;
 - text before the first `##` is a lead shown before the articles; a body
   with no `##` at all is one untitled article;
+- `::: 编者按` (or `::: 按语`, `::: note`) ... `:::` is an editor's note,
+  set in 楷体 after its label;
+- an image alone in its paragraph is a figure, captioned with its alt text;
+- a paragraph `: 表题` just above or below a table is the table's caption;
 - raw HTML is off: `<script>` is printed as text, never run.
 """
 from __future__ import annotations
@@ -19,12 +23,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import labels
 from .errors import Location, Report
 from .model import Article, Section
+
+NOTE_NAMES = ("编者按", "按语", "note")
 
 TITLE_BREAK = " | "
 MAX_IMAGE_BYTES = 20 * 2**20
@@ -47,7 +56,66 @@ def make_parser() -> MarkdownIt:
     # Block attributes only for the contents entry; id/class/style and the
     # rest would let an author inject attributes (rel=attachment reads files).
     md.use(attrs_block_plugin, allowed=("toc",))
+    md.use(container_plugin, name="note", validate=lambda params, *_: params.strip() in NOTE_NAMES,
+           render=_render_note)
+    md.add_render_rule("paragraph_open", _paragraph_open)
+    md.add_render_rule("paragraph_close", _paragraph_close)
+    md.add_render_rule("table_open", _table_open)
     return md
+
+
+def _render_note(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</aside>\n"
+    name = token.info.strip()
+    label = labels.words(env.get("language", "zh-CN"))["editors_note"] if name == "note" else name
+    return f'<aside class="editors-note" data-label="{escapeHtml(label)}" aria-label="{escapeHtml(label)}">\n'
+
+
+def _paragraph_open(self, tokens, idx, options, env):
+    if tokens[idx].meta.get("figure"):
+        return '<figure class="figure">'
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _paragraph_close(self, tokens, idx, options, env):
+    caption = tokens[idx].meta.get("figure")
+    if caption:
+        return f"<figcaption>{escapeHtml(caption)}</figcaption></figure>\n"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _table_open(self, tokens, idx, options, env):
+    html = self.renderToken(tokens, idx, options, env)
+    caption = tokens[idx].meta.get("caption")
+    return html + f"<caption>{caption}</caption>\n" if caption else html
+
+
+def _figures_and_captions(tokens: list[Token]) -> list[Token]:
+    """Mark lone images as figures; move ': caption' paragraphs into their table."""
+    drop: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.type != "paragraph_open" or i + 2 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image" and children[0].content.strip():
+            tok.meta["figure"] = tokens[i + 2].meta["figure"] = children[0].content.strip()
+            continue
+        if not inline.content.startswith(": "):
+            continue
+        before = tokens[i - 1] if i else None
+        after = tokens[i + 3] if i + 3 < len(tokens) else None
+        table = None
+        if before is not None and before.type == "table_close":
+            table = next(t for t in reversed(tokens[:i]) if t.type == "table_open")
+        elif after is not None and after.type == "table_open":
+            table = after
+        if table is not None and "caption" not in table.meta:
+            table.meta["caption"] = inline_html(inline.content[2:].strip())
+            drop.update((i, i + 1, i + 2))
+    return [t for j, t in enumerate(tokens) if j not in drop]
 
 
 _MD = make_parser()
@@ -80,9 +148,9 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     `line_offset` is the number of file lines before the body; problems are
     reported to `report` at their place in the file.
     """
-    env: dict = {}
+    env: dict = {"language": language}
     try:
-        tokens = _MD.parse(body, env)
+        tokens = _figures_and_captions(_MD.parse(body, env))
     except RecursionError:
         report.error("the text is nested too deeply to typeset", Location(path, line_offset + 1, 1))
         return "", (), ()

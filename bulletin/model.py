@@ -40,7 +40,8 @@ class Publication:
     language: str = "zh-CN"
     recipients: Recipients = Recipients()
     theme: str = "redhead"
-    output: str = "output"
+    contents_pages: bool = False
+    footer: str = "seed"
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -94,6 +94,20 @@ def language(name: str, value: Any) -> str:
     raise Invalid(f"'{name}' must be one of {', '.join(LANGUAGES)}, got {_shown(value)}")
 
 
+def flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Invalid(f"'{name}' must be true or false, got {_shown(value)}")
+
+
+def one_of(*choices: str):
+    def convert(name: str, value: Any) -> str:
+        if isinstance(value, str) and value in choices:
+            return value
+        raise Invalid(f"'{name}' must be one of {', '.join(choices)}, got {_shown(value)}")
+    return convert
+
+
 def kind(name: str, value: Any) -> str:
     if isinstance(value, str) and value.strip().lower() in KIND_ALIASES:
         return KIND_ALIASES[value.strip().lower()]
@@ -171,6 +185,9 @@ PUBLICATION_FIELDS = (
     Field("recipients", recipients, "default main (主送) and cc (抄送) lists", nested=True),
     Field("theme", text, "letterhead theme; 'redhead' (红头简报) is built in"),
     Field("base_url", text, "absolute address of the published archive, for links in feeds and mail"),
+    Field("contents_pages", flag, "print page numbers with leaders in the contents (目录) of the PDF"),
+    Field("footer", one_of("seed", "gb"),
+          "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
 )
 
 

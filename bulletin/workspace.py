@@ -71,6 +71,8 @@ def load_publication(root: Path, report: Report) -> Publication:
         language=clean.get("language", "zh-CN"),
         recipients=Recipients(recips.get("main", ()), recips.get("cc", ())),
         theme=clean.get("theme", "redhead"),
+        contents_pages=clean.get("contents_pages", False),
+        footer=clean.get("footer", "seed"),
         extra={**unknown, **({"base_url": clean["base_url"]} if "base_url" in clean else {})},
     )
 

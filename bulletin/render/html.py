@@ -4,14 +4,15 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .. import __version__, labels
-from ..model import Edition
+from ..model import Edition, Publication
 from . import theme
 
 
-def context(edition: Edition, medium: str) -> dict:
+def context(edition: Edition, pub: Publication, medium: str) -> dict:
     issue = edition.issue
     return {
         "medium": medium,                 # "screen" (the HTML edition) or "print" (the PDF)
+        "settings": {"contents_pages": pub.contents_pages, "footer": pub.footer},
         "edition": edition,
         "issue": issue,
         "lang": issue.language,
@@ -32,5 +33,5 @@ def context(edition: Edition, medium: str) -> dict:
     }
 
 
-def render(edition: Edition, env, medium: str) -> str:
-    return theme.render(env, "edition.html", **context(edition, medium))
+def render(edition: Edition, pub: Publication, env, medium: str) -> str:
+    return theme.render(env, "edition.html", **context(edition, pub, medium))

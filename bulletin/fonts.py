@@ -1,0 +1,78 @@
+"""The fonts the theme asks for, the ones this machine has, and what they cover.
+
+Found through fontconfig (`fc-list`, `fc-match`), the same library Pango
+and so WeasyPrint use; read with fontTools (a WeasyPrint dependency).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import lru_cache
+
+# role, the faces the theme prefers, the free face it falls back to, its package
+ROLES = (
+    ("body 仿宋", ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312"), "Noto Serif CJK SC", "fonts-noto-cjk"),
+    ("titles 宋体", ("SimSun", "宋体"), "Noto Serif CJK SC", "fonts-noto-cjk"),
+    ("headings 黑体", ("SimHei", "黑体"), "Noto Sans CJK SC", "fonts-noto-cjk"),
+    ("headings 楷体", ("KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312"), "AR PL UKai CN", "fonts-arphic-ukai"),
+)
+# Latin text in English editions and digits fall back to these.
+LATIN = ("Noto Serif", "DejaVu Serif")
+
+
+@lru_cache(maxsize=1)
+def families() -> frozenset[str] | None:
+    """Every family name fontconfig knows (in all languages), or None without fc-list."""
+    if not shutil.which("fc-list"):
+        return None
+    out = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True, text=True).stdout
+    return frozenset(name.strip() for line in out.splitlines() for name in line.split(",") if name.strip())
+
+
+def in_use() -> list[tuple[str, str | None, bool]]:
+    """(role, face used or None, is it a substitute) for each role of the theme."""
+    have = families() or frozenset()
+    used = []
+    for role, preferred, fallback, _ in ROLES:
+        face = next((f for f in preferred if f in have), None)
+        if face:
+            used.append((role, face, False))
+        else:
+            used.append((role, fallback if fallback in have else None, True))
+    return used
+
+
+def substitution_note() -> str:
+    """One line saying which faces stand in for the ones official documents use."""
+    subs = [f"{role.split()[1]} → {face}" for role, face, sub in in_use() if sub and face]
+    return "fonts: " + ", ".join(subs) if subs else ""
+
+
+@lru_cache(maxsize=16)
+def _face_cmap(face: str) -> frozenset[int]:
+    out = subprocess.run(["fc-match", "--format", "%{file}\n%{index}", face],
+                         capture_output=True, text=True).stdout.split("\n")
+    if len(out) < 2 or not out[0]:
+        return frozenset()
+    from fontTools.ttLib import TTFont  # only when a check runs
+
+    path, index = out[0], int(out[1] or 0)
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True) if path.endswith((".ttc", ".otc")) \
+            else TTFont(path, lazy=True)
+        return frozenset(font.getBestCmap() or {})
+    except Exception:  # noqa: BLE001 - an unreadable font covers nothing
+        return frozenset()
+
+
+@lru_cache(maxsize=1)
+def coverage() -> frozenset[int] | None:
+    """Code points some face of the theme can draw; None if fontconfig is missing."""
+    if families() is None:
+        return None
+    faces = [face for _, face, _ in in_use() if face]
+    faces += [f for f in LATIN if f in families()]
+    points: set[int] = set()
+    for face in faces:
+        points |= _face_cmap(face)
+    return frozenset(points)
