@@ -64,13 +64,31 @@ def make_parser() -> MarkdownIt:
     return md
 
 
+def _note_label(token: Token, language: str) -> str:
+    name = token.info.strip()
+    return labels.words(language)["editors_note"] if name == "note" else name
+
+
 def _render_note(self, tokens, idx, options, env):
     token = tokens[idx]
     if token.nesting != 1:
         return "</aside>\n"
-    name = token.info.strip()
-    label = labels.words(env.get("language", "zh-CN"))["editors_note"] if name == "note" else name
-    return f'<aside class="editors-note" data-label="{escapeHtml(label)}" aria-label="{escapeHtml(label)}">\n'
+    label = escapeHtml(_note_label(token, env.get("language", "zh-CN")))
+    return f'<aside class="editors-note" data-label="{label}" aria-label="{label}">\n'
+
+
+def _label_notes(tokens: list[Token], language: str) -> None:
+    """Start each editor's note with its label (编者按：), as real text."""
+    colon = labels.words(language)["colon"]
+    for i, tok in enumerate(tokens):
+        if tok.type != "container_note_open":
+            continue
+        inline = next((t for t in tokens[i + 1:] if t.type == "inline"), None)
+        if inline is None or inline.children is None:
+            continue
+        label = Token("html_inline", "", 0)
+        label.content = f'<span class="note-label">{escapeHtml(_note_label(tok, language) + colon)}</span>'
+        inline.children.insert(0, label)
 
 
 def _paragraph_open(self, tokens, idx, options, env):
@@ -151,6 +169,7 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     env: dict = {"language": language}
     try:
         tokens = _figures_and_captions(_MD.parse(body, env))
+        _label_notes(tokens, language)
     except RecursionError:
         report.error("the text is nested too deeply to typeset", Location(path, line_offset + 1, 1))
         return "", (), ()

@@ -1,0 +1,106 @@
+"""Faces, notes, captions and the text checks of the default theme."""
+import pdfplumber
+import pytest
+
+from conftest import issue, run
+
+MM = 72 / 25.4
+
+
+def chars_of(pdf_path, text):
+    with pdfplumber.open(pdf_path) as pdf:
+        chars = [c for p in pdf.pages for c in p.chars]
+    joined = "".join(c["text"] for c in chars)
+    at = joined.rindex(text)  # the last: headings come after their contents entry
+    return chars[at: at + len(text)]
+
+
+@pytest.fixture(scope="module")
+def styled(tmp_path_factory):
+    root = tmp_path_factory.mktemp("styled")
+    (root / "issues").mkdir()
+    (root / "bulletin.yaml").write_text("title: [测试单位, 工作简报]\npublisher: 测试单位办公室\n", encoding="utf-8")
+    body = """::: 编者按
+本期刊发专项检查情况。
+:::
+
+## 检查工作全面展开
+
+### 一、主要做法
+
+#### （一）强化统筹
+
+##### 1.明确分工
+
+正文段落文字。
+
+: 表1 检查情况
+
+| 项目 | 数量 |
+| --- | --- |
+| 检查企业 | 148家 |
+"""
+    (root / "issues" / "2018-01.md").write_text(issue(1, "2018-01-05", body=body), encoding="utf-8")
+    run("build", cwd=root, check=True)
+    return root / "output"
+
+
+def test_editors_note_is_kaiti_after_its_label(styled):
+    label = chars_of(styled / "2018-01.pdf", "编者按：")
+    assert all("Sans" in c["fontname"] for c in label)            # the label in 黑体
+    note = chars_of(styled / "2018-01.pdf", "本期刊发专项检查情况")
+    assert all("UKai" in c["fontname"] or "Kai" in c["fontname"] for c in note)
+    html = (styled / "2018-01.html").read_text(encoding="utf-8")
+    assert '<aside class="editors-note" data-label="编者按" aria-label="编者按">\n<p><span class="note-label">编者按：</span>本期' in html
+
+
+def test_heading_levels_use_hei_kai_and_fang(styled):
+    pdf = styled / "2018-01.pdf"
+    assert all("Serif" in c["fontname"] and "Bold" in c["fontname"] for c in chars_of(pdf, "检查工作全面展开"))
+    assert all("Sans" in c["fontname"] for c in chars_of(pdf, "一、主要做法"))          # 黑体
+    assert all("UKai" in c["fontname"] for c in chars_of(pdf, "（一）强化统筹"))        # 楷体
+    assert all("Serif" in c["fontname"] for c in chars_of(pdf, "明确分工"))             # 仿宋
+    para = chars_of(pdf, "正文段落文字")
+    assert para[0]["x0"] / MM == pytest.approx(28 + 32 / MM, abs=0.3)                 # indented two characters
+
+
+def test_table_has_its_caption(styled):
+    html = (styled / "2018-01.html").read_text(encoding="utf-8")
+    assert "<caption>表1 检查情况</caption>" in html and "<th>项目</th>" in html
+    assert all("Sans" in c["fontname"] for c in chars_of(styled / "2018-01.pdf", "表1"))
+
+
+def test_missing_glyph_is_located(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", body="## 题\n\n正文\U00010000在此。\n")})
+    proc = run("check", cwd=root)
+    assert proc.returncode == 1
+    assert "issues/2018-01.md:8:3: error: no installed font has '\U00010000' (U+10000" in proc.stderr
+    assert run("build", cwd=root).returncode == 1
+    assert not (root / "output" / "2018-01.pdf").exists()
+
+
+def test_half_width_punctuation_warned_and_fixed(make_ws):
+    body = "## 题\n\n2月7日,市环保局召开会议;研究部署(草案)工作。见[链接](http://a.cn/x,y)和`a,b`。\n"
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", body=body).replace("\n", "\r\n")})
+    proc = run("check", cwd=root)
+    assert proc.returncode == 0
+    assert "issues/2018-01.md:8:5: warning: half-width ',' in Chinese text; write '，'" in proc.stderr
+    assert proc.stderr.count("warning: half-width") == 4
+    assert "fonts: 仿宋 → Noto Serif CJK SC" in proc.stderr
+    proc = run("check", "--fix", cwd=root, check=True)
+    assert "fixed 4 punctuation mark(s) in issues/2018-01.md" in proc.stderr
+    data = (root / "issues" / "2018-01.md").read_bytes().decode("utf-8")
+    assert "2月7日，市环保局召开会议；研究部署（草案）工作。见[链接](http://a.cn/x,y)和`a,b`。\r\n" in data
+    assert "warning:" not in run("check", cwd=root, check=True).stderr
+
+
+def test_english_has_latin_fonts_and_a_neutral_colour(make_ws):
+    root = make_ws({"2019-01.md": issue(1, "2019-01-08", body="## Clean air\n\nThe plan was adopted.\n")},
+                   config="title: City Bulletin\npublisher: City Office\nlanguage: en\n")
+    run("build", cwd=root, check=True)
+    with pdfplumber.open(root / "output" / "2019-01.pdf") as pdf:
+        chars = pdf.pages[0].chars
+    title = [c for c in chars if c["size"] > 30]
+    assert title and all(tuple(round(v, 2) for v in c["non_stroking_color"]) != (0, 0.8, 0.8, 0) for c in title)
+    body = chars_of(root / "output" / "2019-01.pdf", "The plan was adopted")
+    assert all("CJK" not in c["fontname"] for c in body)
