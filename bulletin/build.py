@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, issuefile, numbering, workspace
+from . import fonts, issuefile, numbering, publish, workspace
 from .errors import BulletinError, Location, Report
+from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
 from .render import html as html_render
 from .render import pdf as pdf_render
@@ -35,8 +36,11 @@ def _asset_prefix(clean: dict) -> str:
     return asset_folder(numbering.edition_name(clean["date"].year, clean["issue"], clean.get("kind", REGULAR)))
 
 
-def load_series(root: Path, report: Report) -> Series:
-    """Read and check every issue of the workspace, and the numbering of the whole series."""
+def load_series(root: Path, report: Report, reissuing: str | None = None) -> Series:
+    """Read and check every issue of the workspace, and the numbering of the whole series.
+
+    `reissuing`: the edition being published again, whose source may differ from the record.
+    """
     pub = workspace.load_publication(root, report)
     issues, failed = [], []
     coverage = fonts.coverage()
@@ -44,6 +48,10 @@ def load_series(root: Path, report: Report) -> Series:
         issue = issuefile.parse_issue(path, pub, report, asset_prefix=_asset_prefix, coverage=coverage)
         (issues.append(issue) if issue else failed.append(path))
     numbering.check_series(issues, report, incomplete=bool(failed))
+    changed = publish.check_unchanged(
+        [i for i in issues if not (reissuing and _matches(i, reissuing))], root, report)
+    failed += [i.source for i in issues if i.source in changed]
+    issues = [i for i in issues if i.source not in changed]
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
     return Series(pub, issues, failed)
 
@@ -55,8 +63,7 @@ def select(series: Series, selectors: tuple[str, ...], root: Path, report: Repor
     chosen: list[Issue] = []
     for sel in selectors:
         as_path = Path(sel).resolve()
-        matches = [i for i in series.issues
-                   if sel in (numbering.edition(i).name, i.source.stem) or i.source == as_path]
+        matches = [i for i in series.issues if _matches(i, sel)]
         if matches:
             chosen.extend(m for m in matches if m not in chosen)
         elif any(sel in (p.stem, str(p)) or p == as_path for p in series.failed):
@@ -67,6 +74,11 @@ def select(series: Series, selectors: tuple[str, ...], root: Path, report: Repor
     return chosen
 
 
+def _matches(issue: Issue, selector: str) -> bool:
+    """An issue named by its edition (2018-02), its file's stem or its path."""
+    return selector in (numbering.edition(issue).name, issue.source.stem) or issue.source == Path(selector).resolve()
+
+
 @dataclass
 class Built:
     edition: Edition
@@ -75,7 +87,28 @@ class Built:
     pages: int
 
 
-def build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]:
+def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
+                    on_wait=lambda message: None) -> tuple[Edition, dict] | None:
+    """Publish one edition (see publish.py); None if it has errors."""
+    with workspace_lock(workspace.output_dir(root), on_wait):
+        series = load_series(root, report, reissuing=selector if reissue else None)
+        chosen = select(series, (selector,), root, report)
+        if not chosen:
+            if not report.errors:
+                report.error(f"issue '{selector}' has errors; it cannot be published")
+            return None
+        if len(chosen) > 1:
+            raise BulletinError(f"'{selector}' names {len(chosen)} issues; name one edition, e.g. 2018-02")
+        edition = numbering.edition(chosen[0])
+        return edition, publish.publish(root, edition, series.publication, reissue, report)
+
+
+def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda message: None) -> list[Built]:
+    with workspace_lock(workspace.output_dir(root), on_wait):
+        return _build(root, selectors, report)
+
+
+def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]:
     series = load_series(root, report)
     chosen = select(series, selectors, root, report)
     env = theme.environment(workspace.templates_dir(root), series.publication.theme)
@@ -105,8 +138,6 @@ def write_edition(edition: Edition, pub: Publication, env, root: Path, out: Path
     page = html_render.render(edition, pub, env, "screen")
     printed = html_render.render(edition, pub, env, "print")
     pdf = pdf_render.render(printed, base=out, root=root, source=issue.source)
-    for message in pdf.warnings:
-        report.warning(f"WeasyPrint: {message}", Location(issue.source))
     pdf_path, html_path = out / edition.pdf_name, out / edition.html_name
     atomic_write(pdf_path, pdf.data)
     atomic_write(html_path, page.encode("utf-8"))

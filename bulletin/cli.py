@@ -18,7 +18,8 @@ import click
 
 from . import __version__, doctor, fonts, numbering, scaffold, textcheck, workspace
 from .build import build as build_editions
-from .build import load_series
+from .build import load_series, publish_edition
+from .publish import verify as verify_published
 from .errors import BulletinError, Report, display_path
 from .model import KIND_ALIASES, REGULAR
 
@@ -150,7 +151,7 @@ def build(ctx, issues):
     add their kind: 2018-zk01 (增刊), 2018-zhk01 (专刊), 2018-tk01 (特刊).
     """
     with _reporting() as report:
-        built = build_editions(_root(ctx), tuple(issues), report)
+        built = build_editions(_root(ctx), tuple(issues), report, on_wait=_say)
     for b in built:
         click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
     failed = sorted({str(_shown(d.location.path)) for d in report.errors if d.location})
@@ -159,6 +160,40 @@ def build(ctx, issues):
         click.echo(f"built {len(built)} edition(s); {len(report.errors)} error(s){where}", err=True)
         sys.exit(1)
     click.echo(f"built {len(built)} edition(s)", err=True)
+
+
+@main.command(name="publish")
+@click.argument("issue")
+@click.option("--reissue", is_flag=True, help="Publish again an edition whose source was corrected.")
+@click.pass_context
+@_guarded
+def publish_(ctx, issue, reissue):
+    """Issue an edition: its PDF/A copy (source attached) and HTML into published/, recorded in the manifest.
+
+    After this, changing the issue file is an error until it is published
+    again with --reissue.  Keep published/ in version control.
+    """
+    with _reporting() as report:
+        result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say)
+    if result is None:
+        sys.exit(1)
+    edition, record = result
+    for path in record["outputs"]:
+        click.echo(f"wrote {path}")
+    click.echo(f"published {edition.name} ({edition.period_label}); recorded in published/manifest.json", err=True)
+
+
+@main.command()
+@click.pass_context
+@_guarded
+def verify(ctx):
+    """Recompute the SHA-256 of every published source and output, and report any difference."""
+    with _reporting() as report:
+        count = verify_published(_root(ctx), report)
+    if report.errors:
+        click.echo(f"{len(report.errors)} difference(s) in {count} published edition(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{count} published edition(s): every file matches the manifest", err=True)
 
 
 @main.command(name="list")
@@ -197,6 +232,10 @@ def doctor_():
         click.echo(f"\nto install everything: sudo {doctor.APT} {' '.join(fixes)}", err=True)
         sys.exit(1)
     click.echo("\neverything bulletin needs is installed")
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _shown(path: Path) -> str:

@@ -35,7 +35,7 @@ def parse_issue(path: Path, pub: Publication, report: Report, asset_prefix=None,
     """
     before = len(report.errors)
     try:
-        text = read_text(path)
+        text = read_text(path, pub.root)
         textcheck.check_text(text, path, report, coverage)
         front, body, offset = split_front_matter(text, path)
         data = yamlsafe.load(front, path, line_offset=1)

@@ -17,6 +17,7 @@ Rules (documented in README.md):
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,10 @@ NOTE_NAMES = ("编者按", "按语", "note")
 
 TITLE_BREAK = " | "
 MAX_IMAGE_BYTES = 20 * 2**20
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; a bigger one is a mistake or a bomb
+MAX_INLINE_DEPTH = 24          # emphasis inside emphasis...; WeasyPrint recurses per level
+IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data)\s*:|<\s*(javascript|vbscript|file)\s*:", re.I)
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         return Location(path, line, 1)
 
     assets = _collect_images(tokens, path, root, asset_prefix, where, report)
+    _check_inline(tokens, where, report)
 
     # Footnotes are gathered after the last block; they belong to the last article.
     tail_at = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
@@ -242,6 +248,22 @@ def _article(body: list[Token], head: list[Token] | None, n: int, language: str,
     )
 
 
+def _check_inline(tokens: list[Token], where, report: Report) -> None:
+    """Refused links (markdown-it leaves them as text) and runaway nesting."""
+    for block in tokens:
+        if block.type != "inline":
+            continue
+        bad = _BAD_LINK.search(block.content)
+        if bad:
+            scheme = (bad.group(1) or bad.group(2)).lower()
+            report.error(f"a '{scheme}:' link is not allowed", where(block),
+                         "link only to web pages (https://...) or to other files of the workspace")
+        depth = max((c.level for c in block.children or ()), default=0)
+        if depth > MAX_INLINE_DEPTH:
+            report.error(f"emphasis or links nested {depth} deep; the limit is {MAX_INLINE_DEPTH}", where(block),
+                         "remove the extra * and _ marks")
+
+
 def _collect_images(tokens: list[Token], path: Path, root: Path, prefix: str, where, report: Report):
     """Check every image and point it at its copy beside the HTML edition.
 
@@ -286,4 +308,21 @@ def _image_problem(target: Path, root: Path) -> str:
         return "is not a regular file"
     if st.st_size > MAX_IMAGE_BYTES:
         return f"is larger than {MAX_IMAGE_BYTES // 2**20} MiB"
+    if target.suffix.lower() == ".svg":
+        return ""  # drawn by WeasyPrint; whatever it refers to goes through the confined fetcher
+    return _picture_problem(target)
+
+
+def _picture_problem(target: Path) -> str:
+    from PIL import Image, UnidentifiedImageError  # Pillow comes with WeasyPrint
+
+    try:
+        with Image.open(target) as img:  # reads the header only
+            kind, (width, height) = img.format, img.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return "is not a PNG, JPEG, GIF, WebP or SVG picture"
+    if kind not in IMAGE_FORMATS:
+        return f"is a {kind} picture; use PNG, JPEG, GIF, WebP or SVG"
+    if width * height > MAX_IMAGE_PIXELS:
+        return f"has {width} × {height} pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
     return ""

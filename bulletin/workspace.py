@@ -5,6 +5,7 @@ This is the only module (with scaffold.py) that knows the folder layout.
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from . import schema, yamlsafe
@@ -28,8 +29,28 @@ def find_root(start: Path, search_parents: bool = True) -> Path:
                         hint="run 'bulletin init' to make a workspace here, or pass -C DIR")
 
 
-def read_text(path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
-    """A source file as text: UTF-8 (a BOM is allowed), LF line ends."""
+def confined(path: Path, root: Path) -> Path:
+    """`path` resolved, if it is a regular file inside the workspace; else an error.
+
+    A symbolic link may point anywhere: following one out of the workspace
+    would put another file's text into an edition.
+    """
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise BulletinError("the file is a link to a file outside the workspace", Location(path),
+                            "copy the file into the workspace instead of linking to it")
+    if not real.is_file():
+        raise BulletinError("not a regular file", Location(path))
+    return real
+
+
+def read_text(path: Path, root: Path | None = None, max_bytes: int = MAX_SOURCE_BYTES) -> str:
+    """A source file as text: UTF-8 (a BOM is allowed), LF line ends.
+
+    With `root`, the file must be a regular file inside that workspace.
+    """
+    if root is not None:
+        confined(path, root)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -56,7 +77,7 @@ def read_text(path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> str:
 
 def load_publication(root: Path, report: Report) -> Publication:
     path = root / CONFIG
-    data = yamlsafe.load(read_text(path), path)
+    data = yamlsafe.load(read_text(path, root), path)
     if data is None:
         data = yamlsafe.LocatedDict()
         data.where, data.start = {}, (1, 1)
@@ -78,12 +99,19 @@ def load_publication(root: Path, report: Report) -> Publication:
 
 
 def issue_files(root: Path) -> list[Path]:
-    """Every issues/**/*.md, in name order; hidden files and folders skipped."""
+    """Every issues/**/*.md, in name order; hidden files and folders skipped.
+
+    Links to folders are not followed; a file that is a link is listed, and
+    reading it checks where it points.
+    """
     folder = root / ISSUES
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    found = []
+    for parent, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(parent) / f for f in files if f.endswith(".md") and not f.startswith(".")]
+    return sorted(found)
 
 
 def output_dir(root: Path) -> Path:

@@ -8,10 +8,11 @@ from ..model import Edition, Publication
 from . import theme
 
 
-def context(edition: Edition, pub: Publication, medium: str) -> dict:
+def context(edition: Edition, pub: Publication, medium: str, archival: bool = False) -> dict:
     issue = edition.issue
     return {
         "medium": medium,                 # "screen" (the HTML edition) or "print" (the PDF)
+        "archival": archival,             # the PDF/A copy of a published edition: sRGB colours
         "settings": {"contents_pages": pub.contents_pages, "footer": pub.footer},
         "edition": edition,
         "issue": issue,
@@ -33,5 +34,5 @@ def context(edition: Edition, pub: Publication, medium: str) -> dict:
     }
 
 
-def render(edition: Edition, pub: Publication, env, medium: str) -> str:
-    return theme.render(env, "edition.html", **context(edition, pub, medium))
+def render(edition: Edition, pub: Publication, env, medium: str, archival: bool = False) -> str:
+    return theme.render(env, "edition.html", **context(edition, pub, medium, archival))

@@ -1,6 +1,7 @@
 """The print HTML of an Edition through WeasyPrint, confined, into PDF bytes."""
 from __future__ import annotations
 
+import datetime
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,11 +12,19 @@ from ..fetcher import ConfinedFetcher
 from . import cjk
 
 
+@dataclass(frozen=True)
+class Source:
+    """The issue's Markdown, attached to an archival PDF (PDF/A-3 allows any file)."""
+
+    name: str
+    data: bytes
+    date: datetime.datetime
+
+
 @dataclass
 class PDF:
     data: bytes
     pages: int
-    warnings: list[str]
 
 
 class _Collect(logging.Handler):
@@ -41,16 +50,38 @@ def _weasyprint_warnings():
         logger.propagate = old
 
 
-def render(html: str, base: Path, root: Path, source: Path) -> PDF:
-    from weasyprint import HTML  # slow import; only builds pay for it
+def _uncompressed_metadata(document, pdf) -> None:
+    """PDF/A validators reject a Filter on the XMP metadata stream; WeasyPrint compresses it."""
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            obj.compress = False
+
+
+def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:
+    """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
+
+    Any file WeasyPrint is refused, and any warning it logs (a missing
+    image, a bad CSS rule), fails the edition: an official edition must not
+    silently lack something.
+    """
+    from weasyprint import HTML, Attachment  # slow import; only builds pay for it
 
     cjk.install()
-
     fetcher = ConfinedFetcher(root)
+    options = {}
+    if attach is not None:
+        options = {
+            "pdf_variant": "pdf/a-3u",
+            "attachments": [Attachment(string=attach.data, name=attach.name, description="Markdown source",
+                                       relationship="Source", created=attach.date, modified=attach.date)],
+            "finisher": _uncompressed_metadata,
+        }
     with _weasyprint_warnings() as warnings:
         try:
             document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render()
-            data = document.write_pdf()
+            data = document.write_pdf(**options)
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
                                 "flatten the deepest lists, quotes or emphasis") from None
@@ -58,4 +89,8 @@ def render(html: str, base: Path, root: Path, source: Path) -> PDF:
         url, why = fetcher.refused[0]
         raise BulletinError(f"the edition refers to {url}, which may not be used: {why}",
                             Location(source), "use only images placed inside the workspace")
-    return PDF(data, len(document.pages), warnings)
+    if warnings:
+        more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        raise BulletinError(f"WeasyPrint: {warnings[0]}{more}", Location(source),
+                            "the edition was not written; fix the cause and build again")
+    return PDF(data, len(document.pages))

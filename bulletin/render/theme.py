@@ -27,11 +27,26 @@ def theme_dir(theme: str) -> Path:
     return folder
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """The workspace's templates/, refusing links that lead out of it."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder.resolve()
+
+    def get_source(self, environment, template):
+        path = (self.folder / template).resolve()
+        if path.exists() and not path.is_relative_to(self.folder):
+            raise BulletinError(f"templates/{template} is a link to a file outside the workspace",
+                                Location(self.folder / template), "copy the file into templates/ instead")
+        return super().get_source(environment, template)
+
+
 @lru_cache(maxsize=8)
 def environment(overrides: Path | None, theme: str) -> jinja2.Environment:
     loaders = []
     if overrides is not None and overrides.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+        loaders.append(_ConfinedLoader(overrides))
     loaders.append(jinja2.FileSystemLoader(str(theme_dir(theme))))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

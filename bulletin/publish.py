@@ -1,0 +1,150 @@
+"""Issuing an edition: the archival copy, its manifest, and checking it later.
+
+`publish` renders the edition's archival copy into published/ (PDF/A-3u
+with the Markdown source attached, and the HTML page) and records in
+published/manifest.json the SHA-256 of the source and of every output, and
+the versions of the tools that made them.  published/ is meant to be kept
+in version control: it is the record of what was issued.
+
+From then on, a change to the issue file is an error in `check` and
+`build` until the edition is published again with `--reissue`; `verify`
+recomputes every hash and reports any difference.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from pathlib import Path
+
+from . import __version__, fonts, numbering, workspace
+from .errors import BulletinError, Location, Report
+from .model import Edition, Issue, Publication
+from .render import html as html_render
+from .render import pdf as pdf_render
+from .render import theme
+from .writer import atomic_copy, atomic_write
+
+FOLDER = "published"
+MANIFEST = "manifest.json"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest_path(root: Path) -> Path:
+    return root / FOLDER / MANIFEST
+
+
+def load_manifest(root: Path) -> dict:
+    path = manifest_path(root)
+    if not path.exists():
+        return {"editions": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data.get("editions"), dict):
+            raise ValueError("no 'editions'")
+        return data
+    except (ValueError, AttributeError) as exc:
+        raise BulletinError(f"the manifest is damaged: {exc}", Location(path),
+                            "restore it from version control") from None
+
+
+def check_unchanged(issues: list[Issue], root: Path, report: Report) -> set[Path]:
+    """Published issues whose source changed since: errors; returns their paths."""
+    records = load_manifest(root)["editions"]
+    changed = set()
+    for issue in issues:
+        name = numbering.edition(issue).name
+        record = records.get(name)
+        if record and record["source"] == _rel(issue.source, root) and sha256(issue.source) != record["source_sha256"]:
+            report.error(f"{name} was published on {record['published']} and its source has changed since",
+                         Location(issue.source),
+                         f"undo the change, or issue it again: bulletin publish {name} --reissue")
+            changed.add(issue.source)
+    return changed
+
+
+def toolchain() -> dict:
+    from weasyprint import VERSION
+    from weasyprint.text.ffi import pango
+
+    v = pango.pango_version()
+    return {
+        "bulletin": __version__,
+        "weasyprint": VERSION,
+        "pango": f"{v // 10000}.{v // 100 % 100}.{v % 100}",
+        "python": platform.python_version(),
+        "fonts": {role: face for role, face, _ in fonts.in_use()},
+    }
+
+
+def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, report: Report,
+            today: dt.date | None = None) -> dict:
+    manifest = load_manifest(root)
+    name, issue = edition.name, edition.issue
+    record = manifest["editions"].get(name)
+    if record and not reissue:
+        same = sha256(issue.source) == record["source_sha256"]
+        raise BulletinError(
+            f"{name} was published on {record['published']}" + ("" if same else " and its source has changed since"),
+            Location(issue.source), f"to issue it again: bulletin publish {name} --reissue")
+    if reissue and not record:
+        raise BulletinError(f"{name} has not been published yet", hint=f"bulletin publish {name}")
+    folder = root / FOLDER
+    env = theme.environment(workspace.templates_dir(root), pub.theme)
+    when = dt.datetime.combine(issue.date, dt.time(), tzinfo=dt.timezone.utc)
+    source = pdf_render.Source(issue.source.name, issue.source.read_bytes(), when)
+    from .build import asset_folder
+
+    outputs = []
+    for asset in issue.assets:
+        target = folder / asset_folder(name) / asset.name
+        atomic_copy(asset.source, target)
+        outputs.append(target)
+    page = html_render.render(edition, pub, env, "screen")
+    printed = html_render.render(edition, pub, env, "print", archival=True)
+    pdf = pdf_render.render(printed, base=folder, root=root, source=issue.source, attach=source)
+    pdf_path, html_path = folder / edition.pdf_name, folder / edition.html_name
+    atomic_write(pdf_path, pdf.data)
+    atomic_write(html_path, page.encode("utf-8"))
+    outputs += [pdf_path, html_path]
+    history = (record or {}).get("history", [])
+    if record:
+        history.append({k: record[k] for k in ("published", "source_sha256", "outputs")})
+    new = {
+        "label": edition.period_label,
+        "date": issue.date.isoformat(),
+        "source": _rel(issue.source, root),
+        "source_sha256": sha256(issue.source),
+        "published": (today or dt.date.today()).isoformat(),
+        "outputs": {_rel(p, root): sha256(p) for p in sorted(outputs)},
+        "toolchain": toolchain(),
+        "history": history,
+    }
+    manifest["editions"][name] = new
+    atomic_write(manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
+                                       + "\n").encode("utf-8"))
+    return new
+
+
+def verify(root: Path, report: Report) -> int:
+    """Recompute every hash of the manifest; report each difference.  Returns editions checked."""
+    records = load_manifest(root)["editions"]
+    for name, record in sorted(records.items()):
+        for rel, digest in [(record["source"], record["source_sha256"]), *record["outputs"].items()]:
+            path = root / rel
+            if not path.is_file():
+                report.error(f"{name}: {rel} is missing", Location(path))
+            elif sha256(path) != digest:
+                report.error(f"{name}: {rel} differs from the published file (SHA-256 {sha256(path)[:12]}…, "
+                             f"recorded {digest[:12]}…)", Location(path),
+                             "restore it from version control" if rel == record["source"] else
+                             f"restore it, or publish again: bulletin publish {name} --reissue")
+    return len(records)
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.resolve().relative_to(root.resolve()).as_posix()
