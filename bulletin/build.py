@@ -28,14 +28,6 @@ class Series:
         return [numbering.edition(i) for i in self.issues]
 
 
-def asset_folder(name: str) -> str:
-    return f"{name}.files"
-
-
-def _asset_prefix(clean: dict) -> str:
-    return asset_folder(numbering.edition_name(clean["date"].year, clean["issue"], clean.get("kind", REGULAR)))
-
-
 def load_series(root: Path, report: Report, reissuing: str | None = None) -> Series:
     """Read and check every issue of the workspace, and the numbering of the whole series.
 
@@ -45,7 +37,7 @@ def load_series(root: Path, report: Report, reissuing: str | None = None) -> Ser
     issues, failed = [], []
     coverage = fonts.coverage()
     for path in workspace.issue_files(root):
-        issue = issuefile.parse_issue(path, pub, report, asset_prefix=_asset_prefix, coverage=coverage)
+        issue = issuefile.parse_issue(path, pub, report, coverage=coverage)
         (issues.append(issue) if issue else failed.append(path))
     numbering.check_series(issues, report, incomplete=bool(failed))
     changed = publish.check_unchanged(
@@ -108,7 +100,14 @@ def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda
         return _build(root, selectors, report)
 
 
+def _remove_stale_parts(out: Path) -> None:
+    """Temporary files left by a build that was killed; we hold the lock, so none is live."""
+    for part in out.rglob(".*.part"):
+        part.unlink(missing_ok=True)
+
+
 def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]:
+    _remove_stale_parts(workspace.output_dir(root))
     series = load_series(root, report)
     chosen = select(series, selectors, root, report)
     env = theme.environment(workspace.templates_dir(root), series.publication.theme)
@@ -134,7 +133,7 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built
 def write_edition(edition: Edition, pub: Publication, env, root: Path, out: Path, report: Report) -> Built:
     issue = edition.issue
     for asset in issue.assets:
-        atomic_copy(asset.source, out / asset_folder(edition.name) / asset.name)
+        atomic_copy(asset.source, out / edition.assets_dir / asset.name)
     page = html_render.render(edition, pub, env, "screen")
     printed = html_render.render(edition, pub, env, "print")
     pdf = pdf_render.render(printed, base=out, root=root, source=issue.source)

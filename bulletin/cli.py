@@ -16,12 +16,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__, doctor, fonts, numbering, scaffold, textcheck, workspace
+from . import __version__, doctor, fonts, scaffold, textcheck, workspace
 from .build import build as build_editions
 from .build import load_series, publish_edition
 from .publish import verify as verify_published
 from .errors import BulletinError, Report, display_path
-from .model import KIND_ALIASES, REGULAR
+from .model import KIND_ALIASES
 
 
 def _print_report(report: Report) -> None:

@@ -26,11 +26,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
                         Location(path, 1, 1), "put a line '---' after the last field")
 
 
-def parse_issue(path: Path, pub: Publication, report: Report, asset_prefix=None,
+def parse_issue(path: Path, pub: Publication, report: Report,
                 coverage: frozenset[int] | None = None) -> Issue | None:
     """Read and validate one issue.  Problems go to `report`; None if any is an error.
 
-    `asset_prefix(issue_fields) -> str` names the folder its images are copied to;
     `coverage`, the code points the fonts in use can draw (None: not checked).
     """
     before = len(report.errors)
@@ -56,8 +55,7 @@ def parse_issue(path: Path, pub: Publication, report: Report, asset_prefix=None,
         report.warning("the total (总第N期) counts regular issues only; it is ignored for "
                        f"a {kind}", Location(path, lines["total"], 1), "remove the 'total' line")
         clean.pop("total")
-    prefix = asset_prefix(clean) if asset_prefix else path.stem
-    lead, articles, assets = markdown.parse_body(body, path, offset, language, pub.root, prefix, report)
+    lead, articles, assets = markdown.parse_body(body, path, offset, language, pub.root, report)
     if len(report.errors) > before:
         return None
     layout = {k: clean[k] for k in ("classification", "copies", "editor", "reviewer", "issuer") if k in clean}

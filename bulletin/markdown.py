@@ -44,12 +44,27 @@ IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data)\s*:|<\s*(javascript|vbscript|file)\s*:", re.I)
 
 
+ASSET_SCHEME = "bulletin-asset:"
+_ASSET_SRC = re.compile(r'src="bulletin-asset:([^"]+)"')
+
+
 @dataclass(frozen=True)
 class Asset:
     """A file an issue uses (an image), copied beside its HTML edition."""
 
     source: Path
     name: str  # file name under the edition's asset folder
+
+
+def resolve_assets(html: str, assets: tuple[Asset, ...], where) -> str:
+    """Point each image at `where(asset)`: its copy for the web page, its source for the PDF.
+
+    Images are rendered as `bulletin-asset:NAME` so that one rendering of the
+    Markdown serves both; an SVG typeset from its source finds the files it
+    refers to beside it.
+    """
+    by_name = {a.name: a for a in assets}
+    return _ASSET_SRC.sub(lambda m: f'src="{where(by_name[m.group(1)])}"' if m.group(1) in by_name else 'src=""', html)
 
 
 def make_parser() -> MarkdownIt:
@@ -165,7 +180,7 @@ def contents_entry(lines: tuple[str, ...], language: str) -> str:
 
 
 def parse_body(body: str, path: Path, line_offset: int, language: str, root: Path,
-               asset_prefix: str, report: Report) -> tuple[str, tuple[Article, ...], tuple[Asset, ...]]:
+               report: Report) -> tuple[str, tuple[Article, ...], tuple[Asset, ...]]:
     """Split an issue body into (lead HTML, articles, assets).
 
     `line_offset` is the number of file lines before the body; problems are
@@ -183,7 +198,7 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
         return Location(path, line, 1)
 
-    assets = _collect_images(tokens, path, root, asset_prefix, where, report)
+    assets = _collect_images(tokens, path, root, where, report)
     _check_inline(tokens, where, report)
 
     # Footnotes are gathered after the last block; they belong to the last article.
@@ -264,7 +279,7 @@ def _check_inline(tokens: list[Token], where, report: Report) -> None:
                          "remove the extra * and _ marks")
 
 
-def _collect_images(tokens: list[Token], path: Path, root: Path, prefix: str, where, report: Report):
+def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: Report):
     """Check every image and point it at its copy beside the HTML edition.
 
     Only regular files inside the workspace (after resolving symlinks) are
@@ -293,7 +308,7 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, prefix: str, wh
                 stem, ext = os.path.splitext(target.name)
                 name = f"{len(assets) + 1:02d}{ext.lower()}"
                 assets[target] = Asset(target, name)
-            tok.attrSet("src", f"{prefix}/{assets[target].name}")
+            tok.attrSet("src", ASSET_SCHEME + assets[target].name)
     return tuple(assets.values())
 
 
@@ -319,7 +334,9 @@ def _picture_problem(target: Path) -> str:
     try:
         with Image.open(target) as img:  # reads the header only
             kind, (width, height) = img.format, img.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        return f"has too many pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+    except (UnidentifiedImageError, OSError, ValueError):
         return "is not a PNG, JPEG, GIF, WebP or SVG picture"
     if kind not in IMAGE_FORMATS:
         return f"is a {kind} picture; use PNG, JPEG, GIF, WebP or SVG"

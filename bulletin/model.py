@@ -95,3 +95,8 @@ class Edition:
     date_label: str      # "2018年3月5日"
     pdf_name: str
     html_name: str
+
+    @property
+    def assets_dir(self) -> str:
+        """The folder beside the HTML page that holds copies of the issue's images."""
+        return f"{self.name}.files"

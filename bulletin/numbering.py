@@ -73,7 +73,7 @@ def _check_numbers(series: list[Issue], report: Report, incomplete: bool) -> Non
             after = f" (after {_label(previous)})" if previous else ""
             report.error(f"the first issue of {issue.year} is numbered {issue.number}{after}; "
                          "the yearly number restarts at 1", _where(issue, "issue"),
-                         f"write issue: 1 (the total, 总第N期, is the number that continues)")
+                         "write issue: 1 (the total, 总第N期, is the number that continues)")
         previous = issue
 
 

@@ -97,11 +97,9 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     env = theme.environment(workspace.templates_dir(root), pub.theme)
     when = dt.datetime.combine(issue.date, dt.time(), tzinfo=dt.timezone.utc)
     source = pdf_render.Source(issue.source.name, issue.source.read_bytes(), when)
-    from .build import asset_folder
-
     outputs = []
     for asset in issue.assets:
-        target = folder / asset_folder(name) / asset.name
+        target = folder / edition.assets_dir / asset.name
         atomic_copy(asset.source, target)
         outputs.append(target)
     page = html_render.render(edition, pub, env, "screen")

@@ -6,7 +6,6 @@ baselines: the em-box of Noto CJK runs from 0.88 em above the baseline to
 """
 import collections
 import re
-import shutil
 import subprocess
 
 import pdfplumber

@@ -8,7 +8,7 @@ ROOT = Path("/nonexistent-root")
 
 def parse(body, language="zh-CN"):
     report = Report()
-    lead, articles, _ = markdown.parse_body(body, ROOT / "issues/x.md", 10, language, ROOT, "x.files", report)
+    lead, articles, _ = markdown.parse_body(body, ROOT / "issues/x.md", 10, language, ROOT, report)
     return lead, articles, report
 
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .. import __version__, labels
+from ..markdown import resolve_assets
 from ..model import Edition, Publication
 from . import theme
 
 
 def context(edition: Edition, pub: Publication, medium: str, archival: bool = False) -> dict:
     issue = edition.issue
+
+    def with_images(html: str) -> Markup:
+        # the web page shows the copies beside it; the PDF reads the sources
+        where = (lambda a: a.source.as_uri()) if medium == "print" else (lambda a: f"{edition.assets_dir}/{a.name}")
+        return Markup(resolve_assets(html, issue.assets, where))
+
     return {
         "medium": medium,                 # "screen" (the HTML edition) or "print" (the PDF)
         "archival": archival,             # the PDF/A copy of a published edition: sRGB colours
@@ -23,10 +30,10 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
         "date_label": edition.date_label,
         "publisher": issue.publisher,
         "articles": [
-            {**vars(a), "title_html": [Markup(h) for h in a.title_html], "body_html": Markup(a.body_html)}
+            {**vars(a), "title_html": [Markup(h) for h in a.title_html], "body_html": with_images(a.body_html)}
             for a in issue.articles
         ],
-        "preamble_html": Markup(issue.preamble_html),
+        "preamble_html": with_images(issue.preamble_html),
         "recipients": issue.recipients,
         "fields": issue.fields,
         "pdf_name": edition.pdf_name,

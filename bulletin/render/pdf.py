@@ -67,6 +67,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     silently lack something.
     """
     from weasyprint import HTML, Attachment  # slow import; only builds pay for it
+    from weasyprint.urls import FatalURLFetchingError
 
     cjk.install()
     fetcher = ConfinedFetcher(root)
@@ -85,6 +86,9 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
                                 "flatten the deepest lists, quotes or emphasis") from None
+        except FatalURLFetchingError:  # a BaseException, so that WeasyPrint does not swallow it
+            if not fetcher.refused:
+                raise
     if fetcher.refused:
         url, why = fetcher.refused[0]
         raise BulletinError(f"the edition refers to {url}, which may not be used: {why}",
