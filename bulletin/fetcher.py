@@ -5,16 +5,28 @@ issue could pull /etc/passwd into a PDF (research note §1.4).  This one
 allows `data:` and regular files under the workspace root (after resolving
 symlinks), each under a size cap, and keeps a list of what it refused:
 SVG drawing swallows fetch errors, so callers check `refused` afterwards.
+
+Files are named to WeasyPrint by virtual URLs, file:///bulletin-workspace/…,
+which this fetcher maps onto the workspace: WeasyPrint names images in the
+PDF after their URL, and a real path would make the PDF depend on where the
+workspace happens to be.  Any other file: URL is refused.
 """
 from __future__ import annotations
 
 import stat
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 MAX_FETCH_BYTES = 20 * 2**20
+VIRTUAL_ROOT = "/bulletin-workspace"
+
+
+def virtual_uri(path: Path, root: Path) -> str:
+    """The URL WeasyPrint is given for a file or folder of the workspace."""
+    rel = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    return "file://" + quote(f"{VIRTUAL_ROOT}/{rel}" if rel != "." else VIRTUAL_ROOT)
 
 
 class ConfinedFetcher(URLFetcher):
@@ -36,7 +48,10 @@ class ConfinedFetcher(URLFetcher):
             return super().fetch(url, headers)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             self._refuse(url, "only files of the workspace may be used")
-        path = Path(unquote(parts.path)).resolve()
+        virtual = unquote(parts.path)
+        if virtual != VIRTUAL_ROOT and not virtual.startswith(VIRTUAL_ROOT + "/"):
+            self._refuse(url, "outside the workspace")
+        path = (self.root / virtual[len(VIRTUAL_ROOT):].lstrip("/")).resolve()
         if not path.is_relative_to(self.root):
             self._refuse(url, "outside the workspace")
         try:
@@ -47,4 +62,4 @@ class ConfinedFetcher(URLFetcher):
             self._refuse(url, "not a regular file")
         if st.st_size > self.max_bytes:
             self._refuse(url, "too large")
-        return super().fetch(url, headers)
+        return super().fetch(path.as_uri(), headers)

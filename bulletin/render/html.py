@@ -4,6 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .. import __version__, labels
+from ..fetcher import virtual_uri
 from ..markdown import resolve_assets
 from ..model import Edition, Publication
 from . import theme
@@ -14,7 +15,8 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
 
     def with_images(html: str) -> Markup:
         # the web page shows the copies beside it; the PDF reads the sources
-        where = (lambda a: a.source.as_uri()) if medium == "print" else (lambda a: f"{edition.assets_dir}/{a.name}")
+        where = (lambda a: virtual_uri(a.source, pub.root)) if medium == "print" \
+            else (lambda a: f"{edition.assets_dir}/{a.name}")
         return Markup(resolve_assets(html, issue.assets, where))
 
     return {

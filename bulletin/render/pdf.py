@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BulletinError, Location
-from ..fetcher import ConfinedFetcher
+from ..fetcher import ConfinedFetcher, virtual_uri
 from . import cjk
 
 
@@ -81,7 +81,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
         }
     with _weasyprint_warnings() as warnings:
         try:
-            document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render()
+            document = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher).render()
             data = document.write_pdf(**options)
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
