@@ -97,10 +97,16 @@ def load(text: str, path: Path, line_offset: int = 0):
         raise BulletinError(
             f"the YAML block is larger than {MAX_YAML_BYTES // 1024} KiB",
             Location(path, line_offset + 1, 1), "keep settings and front matter short")
-    loader = _StrictLoader(text)
-    loader.line_offset = line_offset
+    loader = None
     try:
+        loader = _StrictLoader(text)  # reads the stream: may raise ReaderError
+        loader.line_offset = line_offset
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise BulletinError(f"the character U+{exc.character:04X} is not allowed in YAML",
+                            Location(path, line + line_offset, col), "delete it") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(path)
@@ -110,7 +116,8 @@ def load(text: str, path: Path, line_offset: int = 0):
     except RecursionError:
         raise BulletinError("the YAML is nested too deeply", Location(path, line_offset + 1, 1)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:

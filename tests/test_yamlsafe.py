@@ -43,3 +43,9 @@ def test_alias_bomb_is_refused_before_it_grows():
 def test_size_cap():
     with pytest.raises(BulletinError, match="larger than 64 KiB"):
         yamlsafe.load("a: " + "x" * 70000, P)
+
+
+def test_control_characters_are_located():
+    with pytest.raises(BulletinError) as info:
+        yamlsafe.load("issue: 1\ntitle: a\x0cb\n", P, line_offset=1)
+    assert info.value.diagnostic.format(relative_to=Path.cwd()).startswith("x.md:3:9: error: the character U+000C")
