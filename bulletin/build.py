@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, issuefile, numbering, publish, workspace
+from . import fonts, issuefile, labels, numbering, publish, workspace
 from .errors import BulletinError, Location, Report
 from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
 from .render import html as html_render
 from .render import pdf as pdf_render
-from .render import theme
+from .render import site, theme
 from .writer import atomic_copy, atomic_write
 
 
@@ -110,9 +110,11 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built
     _remove_stale_parts(workspace.output_dir(root))
     series = load_series(root, report)
     chosen = select(series, selectors, root, report)
-    env = theme.environment(workspace.templates_dir(root), series.publication.theme)
+    pub = series.publication
+    env = theme.environment(workspace.templates_dir(root), pub.theme)
     out = workspace.output_dir(root)
     built: list[Built] = []
+    failed: set[str] = set()
     claimed: dict[str, Issue] = {}
     for issue in chosen:
         edition = numbering.edition(issue)
@@ -122,22 +124,44 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built
             continue
         claimed[edition.name] = issue
         try:
-            built.append(write_edition(edition, series.publication, env, root, out, report))
+            built.append(write_edition(edition, pub, env, root, out))
         except BulletinError as exc:
             report.add(exc.diagnostic)
+            failed.add(edition.name)
         except MemoryError:
             report.error("ran out of memory typesetting this issue", Location(issue.source))
+            failed.add(edition.name)
+    # The web pages of every edition on disk, and the archive that lists them:
+    # cheap to render, and a new edition changes its neighbours' links.
+    on_disk = [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed]
+    on_disk = list({e.name: e for e in on_disk}.values())  # a duplicate number is reported above
+    words = labels.words(pub.language)
+    for i, edition in enumerate(on_disk):
+        site_links = {
+            "year_page": f"{edition.issue.year}.html",
+            "year_label": words["year"].format(year=edition.issue.year),
+            "previous": on_disk[i - 1] if i else None,
+            "next": on_disk[i + 1] if i + 1 < len(on_disk) else None,
+        }
+        try:
+            page = html_render.render(edition, pub, env, "screen", site=site_links)
+        except BulletinError as exc:
+            report.add(exc.diagnostic)
+            continue
+        path = out / edition.html_name
+        if not path.exists() or path.read_bytes() != page.encode("utf-8"):
+            atomic_write(path, page.encode("utf-8"))
+    site.write_site(pub, on_disk, out, env, report, rebuilt={b.edition.name for b in built})
     return built
 
 
-def write_edition(edition: Edition, pub: Publication, env, root: Path, out: Path, report: Report) -> Built:
+def write_edition(edition: Edition, pub: Publication, env, root: Path, out: Path) -> Built:
+    """The PDF of one edition, and the images its web page shows (the page itself comes after)."""
     issue = edition.issue
-    for asset in issue.assets:
-        atomic_copy(asset.source, out / edition.assets_dir / asset.name)
-    page = html_render.render(edition, pub, env, "screen")
     printed = html_render.render(edition, pub, env, "print")
     pdf = pdf_render.render(printed, base=out, root=root, source=issue.source)
-    pdf_path, html_path = out / edition.pdf_name, out / edition.html_name
+    for asset in issue.assets:
+        atomic_copy(asset.source, out / edition.assets_dir / asset.name)
+    pdf_path = out / edition.pdf_name
     atomic_write(pdf_path, pdf.data)
-    atomic_write(html_path, page.encode("utf-8"))
-    return Built(edition, pdf_path, html_path, pdf.pages)
+    return Built(edition, pdf_path, out / edition.html_name, pdf.pages)

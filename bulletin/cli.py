@@ -196,6 +196,32 @@ def verify(ctx):
     click.echo(f"{count} published edition(s): every file matches the manifest", err=True)
 
 
+@main.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.pass_context
+@_guarded
+def serve(ctx, port):
+    """Build, serve the archive on 127.0.0.1, rebuild what changed and reload the open page."""
+    from .serve import serve as serve_site
+
+    root = _root(ctx)
+
+    def rebuild(changed=None):
+        issues = tuple(str(p) for p in changed or () if p.suffix == ".md" and p.exists())
+        whole = not changed or any(p.suffix != ".md" for p in changed)
+        with _reporting() as report:
+            built = build_editions(root, () if whole else issues, report, on_wait=_say)
+        click.echo(f"built {len(built)} edition(s)" + (f"; {len(report.errors)} error(s)" if report.errors else ""),
+                   err=True)
+
+    rebuild()
+    try:
+        serve_site(root, port, rebuild, lambda m: click.echo(m, err=True))
+    except OSError as exc:
+        raise BulletinError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}",
+                            hint="pass another --port, or --port 0 for any free one") from None
+
+
 @main.command(name="list")
 @click.pass_context
 @_guarded

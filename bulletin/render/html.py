@@ -10,7 +10,8 @@ from ..model import Edition, Publication
 from . import theme
 
 
-def context(edition: Edition, pub: Publication, medium: str, archival: bool = False) -> dict:
+def context(edition: Edition, pub: Publication, medium: str, archival: bool = False,
+            site: dict | None = None) -> dict:
     issue = edition.issue
 
     def with_images(html: str) -> Markup:
@@ -22,6 +23,7 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
     return {
         "medium": medium,                 # "screen" (the HTML edition) or "print" (the PDF)
         "archival": archival,             # the PDF/A copy of a published edition: sRGB colours
+        "site": site,                     # in the archive: year page, previous and next edition
         "settings": {"contents_pages": pub.contents_pages, "footer": pub.footer},
         "edition": edition,
         "issue": issue,
@@ -43,5 +45,6 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
     }
 
 
-def render(edition: Edition, pub: Publication, env, medium: str, archival: bool = False) -> str:
-    return theme.render(env, "edition.html", **context(edition, pub, medium, archival))
+def render(edition: Edition, pub: Publication, env, medium: str, archival: bool = False,
+           site: dict | None = None) -> str:
+    return theme.render(env, "edition.html", **context(edition, pub, medium, archival, site))

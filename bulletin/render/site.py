@@ -1,0 +1,156 @@
+"""The archive: index, year pages, thumbnails, Atom feed, sitemap, search index.
+
+The archive lives in output/ beside the editions, so every link is
+relative (2018-02.html, 2018.html): it works from any web server, from a
+subfolder and opened from disk.  The search index is built by Pagefind
+(its extended build segments Chinese) into a staging folder and swapped in
+whole, so a reader never meets half an index.
+"""
+from __future__ import annotations
+
+import ctypes
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .. import __version__, labels
+from ..errors import BulletinError, Report
+from ..model import Edition, Publication
+from ..writer import atomic_write
+from . import theme
+
+THUMBS = "thumbs"
+THUMB_WIDTH = 240
+SEARCH = "pagefind"
+
+
+def thumbnail(pdf: Path) -> tuple[bytes, int, int]:
+    """Page 1 of a PDF as a PNG, THUMB_WIDTH pixels wide (pypdfium2, no system tools)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        page = doc[0]
+        image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    image.save(buf, "PNG", optimize=True)
+    return buf.getvalue(), image.width, image.height
+
+
+def card(edition: Edition, thumb: tuple[int, int]) -> dict:
+    return {
+        "name": edition.name,
+        "label": edition.period_label,
+        "date": edition.issue.date.isoformat(),
+        "date_label": edition.date_label,
+        "html": edition.html_name,
+        "pdf": edition.pdf_name,
+        "thumb": f"{THUMBS}/{edition.name}.png",
+        "thumb_width": thumb[0],
+        "thumb_height": thumb[1],
+        "titles": [{"text": a.toc, "anchor": a.anchor} for a in edition.issue.articles if a.toc],
+    }
+
+
+def write_site(pub: Publication, editions: list[Edition], out: Path, env, report: Report,
+               rebuilt: set[str]) -> list[Path]:
+    """Write the archive pages for the editions that are on disk; returns what was written."""
+    written: list[Path] = []
+    cards = []
+    for edition in editions:
+        pdf = out / edition.pdf_name
+        thumb = out / THUMBS / f"{edition.name}.png"
+        if edition.name in rebuilt or not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
+            data, w, h = thumbnail(pdf)
+            _write(thumb, data, written)
+        from PIL import Image
+        with Image.open(thumb) as img:
+            size = img.size
+        cards.append(card(edition, size))
+    cards.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
+    years: dict[int, list[dict]] = {}
+    for c in cards:
+        years.setdefault(int(c["date"][:4]), []).append(c)
+    all_years = sorted(years, reverse=True)
+    words = labels.words(pub.language)
+    base_url = pub.extra.get("base_url")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    common = {
+        "lang": pub.language, "words": words, "title_lines": pub.title, "publisher": pub.publisher,
+        "generator": f"bulletin {__version__}", "all_years": all_years, "feed": bool(base_url),
+        "archive_title": words["archive_title"].format(title="".join(pub.title)),
+    }
+    pages = [("index.html", None, list(years.items()))] + [(f"{y}.html", y, [(y, years[y])]) for y in all_years]
+    for name, year, groups in pages:
+        heading = words["editions_of_year"].format(year=year) if year else common["archive_title"]
+        html = theme.render(env, "archive.html", **common, year=year, years=groups, heading=heading,
+                            page_title=f"{heading} · {''.join(pub.title)}" if year else heading)
+        _write(out / name, html.encode("utf-8"), written)
+    if base_url:
+        updated = (cards[0]["date"] if cards else "1970-01-01") + "T00:00:00Z"
+        for name in ("feed.xml", "sitemap.xml"):
+            xml = theme.render(env, name, **common, base_url=base_url, entries=cards[:20] if name == "feed.xml" else cards,
+                               updated=updated)
+            _write(out / name, xml.encode("utf-8"), written)
+    elif cards:
+        report.warning("no feed.xml or sitemap.xml: they need absolute links",
+                       hint="set base_url in bulletin.yaml to the address where output/ is published")
+    if cards:
+        index_search(out, report)
+    return written
+
+
+def _write(path: Path, data: bytes, written: list[Path]) -> None:
+    """Write only what changed, so that a build with nothing new touches nothing."""
+    if path.exists() and path.read_bytes() == data:
+        return
+    atomic_write(path, data)
+    written.append(path)
+
+
+def index_search(out: Path, report: Report) -> None:
+    """Run Pagefind over the edition pages into a staging folder, then swap it in."""
+    staging = out / f".{SEARCH}-staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(out), "--output-path", str(staging), "--quiet"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BulletinError(f"the search index could not be built: {exc}",
+                            hint="pip install 'pagefind[extended]'") from None
+    if proc.returncode != 0 or not (staging / "pagefind.js").exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise BulletinError(f"the search index could not be built: {detail[0]}",
+                            hint="is the pagefind package installed? pip install 'pagefind[extended]'")
+    _swap(staging, out / SEARCH)
+
+
+def _swap(new: Path, current: Path) -> None:
+    """Put the folder `new` at `current` in one step where the kernel allows it."""
+    if current.exists() and _exchange(new, current):
+        shutil.rmtree(new, ignore_errors=True)  # now holds the old index
+        return
+    old = current.with_name(current.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        os.rename(current, old)
+    os.rename(new, current)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): swap two paths atomically (Linux 3.15+)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
