@@ -5,9 +5,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Fonts the default theme uses, HarfBuzz subsetting (CJK fonts are ~40x slower
-# to embed without it), Pango for WeasyPrint, and poppler/qpdf to inspect PDFs.
+# to embed without it), Pango for WeasyPrint, poppler/qpdf to inspect PDFs, and
+# chromium for the archive tests (driven by Playwright; no browser download).
 APT_PACKAGES := fontconfig fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0 \
-                libharfbuzz-subset0 poppler-utils qpdf
+                libharfbuzz-subset0 poppler-utils qpdf chromium
 
 .PHONY: demo test system venv clean
 

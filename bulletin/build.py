@@ -133,8 +133,8 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built
             failed.add(edition.name)
     # The web pages of every edition on disk, and the archive that lists them:
     # cheap to render, and a new edition changes its neighbours' links.
-    on_disk = [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed]
-    on_disk = list({e.name: e for e in on_disk}.values())  # a duplicate number is reported above
+    on_disk = [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed
+               and claimed.get(e.name, e.issue) is e.issue]  # of a duplicate number, the one built
     words = labels.words(pub.language)
     for i, edition in enumerate(on_disk):
         site_links = {

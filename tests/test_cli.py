@@ -44,7 +44,8 @@ def test_init_new_check_build(tmp_path):
     assert "2019年第1期（总第3期）" in listing[2] and "2019-01-08" in listing[2] and "文章标题" in listing[2]
 
     proc = run("build", "2019-01", cwd=ws, check=True)
-    assert sorted(p.name for p in (ws / "output").iterdir() if not p.name.startswith(".")) == ["2019-01.html", "2019-01.pdf"]
+    editions = sorted(p.name for p in (ws / "output").glob("20??-*.*"))
+    assert editions == ["2019-01.html", "2019-01.pdf"]
     assert "2019年第1期（总第3期）" in pypdf.PdfReader(ws / "output" / "2019-01.pdf").metadata.title
     assert run("build", "issues/2018-01.md", cwd=ws, check=True).returncode == 0
     assert (ws / "output" / "2018-01.pdf").is_file()

