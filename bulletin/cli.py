@@ -222,6 +222,48 @@ def serve(ctx, port):
                             hint="pass another --port, or --port 0 for any free one") from None
 
 
+@main.command(name="send")
+@click.argument("issue")
+@click.option("--dry-run", is_flag=True, help="Write the messages as .eml files in output/mail/ and send nothing.")
+@click.option("--status", "show_status", is_flag=True, help="Show who received the edition, when, and the message id.")
+@click.pass_context
+@_guarded
+def send_(ctx, issue, dry_run, show_status):
+    """Send a published edition's PDF to its 主送 (To) and 抄送 (Cc) recipients.
+
+    Addresses come from recipients.yaml; SMTP settings from bulletin.yaml
+    (smtp:), the password from the environment variable BULLETIN_SMTP_PASSWORD.
+    A rerun sends only to those whose server has not accepted it yet.
+    """
+    from . import send as sending
+
+    root = _root(ctx)
+    if show_status:
+        with _reporting() as report:
+            edition, rows = sending.status(root, issue, report)
+        click.echo(f"{edition.name} {edition.period_label}")
+        for r, entry in rows:
+            state = entry["status"] if entry else "not sent"
+            when = entry["at"] if entry else ""
+            mid = entry["message_id"] if entry and entry["status"] == "sent" else ""
+            click.echo(f"  {state:9} {r.address:32} {r.name} ({'主送' if r.role == 'main' else '抄送'}) {when} {mid}".rstrip())
+        return
+    with _reporting() as report:
+        outcome = sending.send(root, issue, report, dry_run=dry_run, say=_say)
+    for path in outcome.eml:
+        click.echo(f"wrote {_shown(path)}")
+    for r in outcome.sent:
+        click.echo(f"sent to {r.address} ({r.name})")
+    for r, why in outcome.failed:
+        click.echo(f"failed: {r.address} ({r.name}): {why}", err=True)
+    for r, why in outcome.deferred:
+        click.echo(f"not delivered yet: {r.address} ({r.name}): {why}; run send again later", err=True)
+    if outcome.skipped and not outcome.sent and not outcome.failed and not outcome.deferred and not dry_run:
+        click.echo(f"all {len(outcome.skipped)} recipient(s) have received it already", err=True)
+    if outcome.failed or outcome.deferred:
+        sys.exit(1)
+
+
 @main.command(name="list")
 @click.pass_context
 @_guarded

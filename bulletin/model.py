@@ -42,6 +42,7 @@ class Publication:
     theme: str = "redhead"
     contents_pages: bool = False
     footer: str = "seed"
+    smtp: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -153,6 +153,38 @@ def recipients(name: str, value: Any, where: Location, report: Report) -> dict[s
     return out
 
 
+def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dict[str, Any]:
+    """smtp: host, port, security (starttls or ssl), user, from, per_recipient, cafile, retries, retry_delay."""
+    if not isinstance(value, dict):
+        raise Invalid(f"'{name}' must be a mapping (host, port, security, user, from)")
+    spec = {
+        "host": text, "port": positive_int, "security": one_of("starttls", "ssl"), "user": text,
+        "from": text, "per_recipient": flag, "cafile": text, "retries": lambda n, v: v if isinstance(v, int)
+        and not isinstance(v, bool) and 0 <= v <= 10 else _fail(f"'{n}' must be a whole number from 0 to 10, got {_shown(v)}"),
+        "retry_delay": lambda n, v: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 600
+        else _fail(f"'{n}' must be a number of seconds, got {_shown(v)}"),
+    }
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        loc = Location(where.path, *value.where[key])
+        if key not in spec:
+            report.error(f"unknown setting 'smtp.{key}'", loc, _suggest(key, spec) or f"settings: {', '.join(spec)}")
+            continue
+        try:
+            out[key] = spec[key](f"smtp.{key}", item)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
+    for key in ("host", "from"):
+        if key not in value:
+            report.error(f"'smtp' has no '{key}'", where, "for example: host: smtp.example.gov.cn, "
+                         "from: 简报 <jianbao@example.gov.cn>")
+    return out
+
+
+def _fail(message: str):
+    raise Invalid(message)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -186,6 +218,7 @@ PUBLICATION_FIELDS = (
     Field("theme", text, "letterhead theme; 'redhead' (红头简报) is built in"),
     Field("base_url", text, "absolute address of the published archive, for links in feeds and mail"),
     Field("contents_pages", flag, "print page numbers with leaders in the contents (目录) of the PDF"),
+    Field("smtp", smtp_settings, "mail server for 'bulletin send': host, port, security, user, from", nested=True),
     Field("footer", one_of("seed", "gb"),
           "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
 )

@@ -94,6 +94,7 @@ def load_publication(root: Path, report: Report) -> Publication:
         theme=clean.get("theme", "redhead"),
         contents_pages=clean.get("contents_pages", False),
         footer=clean.get("footer", "seed"),
+        smtp=clean.get("smtp", {}),
         extra={**unknown, **({"base_url": clean["base_url"]} if "base_url" in clean else {})},
     )
 

@@ -1,0 +1,77 @@
+"""recipients.yaml: the e-mail addresses behind the names used in issues.
+
+    addresses:
+      国家环保部: office@mep.example.cn
+      省环保厅: [a@gdep.example.cn, b@gdep.example.cn]
+    groups:
+      各县（市、区）环保局: [清城区环保局, 清新区环保局]
+
+A group's members are names (addresses or other groups).  Every name of an
+issue's 主送 and 抄送 must resolve to at least one address.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import yamlsafe
+from .errors import BulletinError, Location, Report
+from .workspace import read_text
+
+FILE = "recipients.yaml"
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+class AddressBook:
+    def __init__(self, path: Path, addresses: dict[str, tuple[str, ...]], groups: dict[str, tuple[str, ...]]):
+        self.path, self.addresses, self.groups = path, addresses, groups
+
+    def resolve(self, name: str, seen: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The addresses of a name; () if it is unknown."""
+        if name in seen:
+            raise BulletinError(f"group '{name}' contains itself ({' → '.join((*seen, name))})", Location(self.path))
+        out: list[str] = list(self.addresses.get(name, ()))
+        for member in self.groups.get(name, ()):
+            got = self.resolve(member, (*seen, name))
+            if not got:
+                raise BulletinError(f"group '{name}' names '{member}', which has no address", Location(self.path),
+                                    f"add '{member}' under addresses:")
+            out += got
+        return tuple(dict.fromkeys(out))
+
+
+def load(root: Path, report: Report) -> AddressBook:
+    path = root / FILE
+    if not path.exists():
+        raise BulletinError(f"there is no {FILE} in the workspace", Location(path),
+                            "write one: 'addresses:' with a line 'name: address' for each recipient")
+    data = yamlsafe.load(read_text(path, root), path)
+    if not isinstance(data, dict):
+        raise BulletinError(f"{FILE} must have 'addresses:' (and may have 'groups:')", Location(path, 1, 1))
+    addresses, groups = {}, {}
+    for key, value in data.items():
+        where = Location(path, *data.where[key])
+        if key not in ("addresses", "groups"):
+            report.error(f"unknown section '{key}' in {FILE}", where, "use 'addresses:' and 'groups:'")
+            continue
+        if not isinstance(value, dict):
+            report.error(f"'{key}' must be a mapping of names", where)
+            continue
+        for name, item in value.items():
+            loc = Location(path, *value.where[name])
+            items = item if isinstance(item, list) else [item]
+            if not items or not all(isinstance(i, str) and i.strip() for i in items):
+                report.error(f"'{name}' must list one or more {'addresses' if key == 'addresses' else 'names'}", loc)
+                continue
+            items = [i.strip() for i in items]
+            if key == "addresses":
+                bad = [i for i in items if not _ADDRESS.match(i)]
+                if bad:
+                    report.error(f"'{bad[0]}' is not an e-mail address", loc, "write it as name@example.gov.cn")
+                    continue
+                addresses[name] = tuple(items)
+            else:
+                groups[name] = tuple(items)
+    if report.errors:
+        raise BulletinError(f"{FILE} has errors; nothing was sent", Location(path))
+    return AddressBook(path, addresses, groups)
