@@ -5,15 +5,15 @@ try block and its problems are reported with the rest at the end.
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, issuefile, labels, numbering, publish, workspace
+from . import fonts, issuefile, labels, numbering, plan, publish, workers, workspace
 from .errors import BulletinError, Location, Report
 from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
 from .render import html as html_render
-from .render import pdf as pdf_render
 from .render import site, theme
 from .writer import atomic_copy, atomic_write
 
@@ -79,6 +79,13 @@ class Built:
     pages: int
 
 
+@dataclass
+class BuildResult:
+    built: list[Built] = field(default_factory=list)   # PDFs rendered this time
+    up_to_date: int = 0                                 # editions whose PDF was current
+    peak_rss: int = 0                                   # bytes, the largest rendering process
+
+
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
                     on_wait=lambda message: None) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
@@ -95,27 +102,38 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
         return edition, publish.publish(root, edition, series.publication, reissue, report)
 
 
-def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda message: None) -> list[Built]:
+def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda message: None,
+          jobs: int | None = None, force: bool = False, progress=None) -> BuildResult:
+    """Render what changed (or everything, with `force`), then the web pages and the archive.
+
+    `jobs`: processes rendering PDFs (default: every core); `progress(done, total, name)`
+    is called as each PDF is finished.
+    """
     with workspace_lock(workspace.output_dir(root), on_wait):
-        return _build(root, selectors, report)
+        return _build(root, selectors, report, jobs or workers.default_jobs(), force, progress)
 
 
 def _remove_stale_parts(out: Path) -> None:
     """Temporary files left by a build that was killed; we hold the lock, so none is live."""
     for part in out.rglob(".*.part"):
         part.unlink(missing_ok=True)
+    for staging in out.glob(".*-staging"):
+        shutil.rmtree(staging, ignore_errors=True)
 
 
-def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built]:
-    _remove_stale_parts(workspace.output_dir(root))
+def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, force: bool,
+           progress) -> BuildResult:
+    out = workspace.output_dir(root)
+    _remove_stale_parts(out)
     series = load_series(root, report)
     chosen = select(series, selectors, root, report)
     pub = series.publication
     env = theme.environment(workspace.templates_dir(root), pub.theme)
-    out = workspace.output_dir(root)
-    built: list[Built] = []
+    result = BuildResult()
     failed: set[str] = set()
     claimed: dict[str, Issue] = {}
+    state = plan.load(out)
+    todo: list[tuple[Edition, workers.Job, str]] = []
     for issue in chosen:
         edition = numbering.edition(issue)
         if edition.name in claimed:
@@ -124,18 +142,43 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built
             continue
         claimed[edition.name] = issue
         try:
-            built.append(write_edition(edition, pub, env, root, out))
+            printed = html_render.render(edition, pub, env, "print")
         except BulletinError as exc:
             report.add(exc.diagnostic)
             failed.add(edition.name)
-        except MemoryError:
-            report.error("ran out of memory typesetting this issue", Location(issue.source))
-            failed.add(edition.name)
+            continue
+        key = plan.key(printed, issue.assets)
+        if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
+            result.up_to_date += 1
+            continue
+        todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source), key))
+
+    by_name = {e.name: (e, k) for e, _, k in todo}
+    try:
+        for done, res in enumerate(workers.run([j for _, j, _ in todo], jobs), 1):
+            edition, key = by_name[res.name]
+            result.peak_rss = max(result.peak_rss, res.peak_rss)
+            if progress:
+                progress(done, len(todo), edition.name)
+            if res.problem is not None:
+                report.add(res.problem)
+                failed.add(edition.name)
+                continue
+            for asset in edition.issue.assets:
+                atomic_copy(asset.source, out / edition.assets_dir / asset.name)
+            atomic_write(out / edition.pdf_name, res.data)
+            state[edition.name] = key
+            result.built.append(Built(edition, out / edition.pdf_name, out / edition.html_name, res.pages))
+    finally:
+        plan.save(out, state)  # what was finished stays finished, even if the build stops here
+    result.built.sort(key=lambda b: (b.edition.issue.date, b.edition.name))
+
     # The web pages of every edition on disk, and the archive that lists them:
     # cheap to render, and a new edition changes its neighbours' links.
     on_disk = [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed
                and claimed.get(e.name, e.issue) is e.issue]  # of a duplicate number, the one built
     words = labels.words(pub.language)
+    pages_changed = False
     for i, edition in enumerate(on_disk):
         site_links = {
             "year_page": f"{edition.issue.year}.html",
@@ -144,24 +187,14 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report) -> list[Built
             "next": on_disk[i + 1] if i + 1 < len(on_disk) else None,
         }
         try:
-            page = html_render.render(edition, pub, env, "screen", site=site_links)
+            page = html_render.render(edition, pub, env, "screen", site=site_links).encode("utf-8")
         except BulletinError as exc:
             report.add(exc.diagnostic)
             continue
         path = out / edition.html_name
-        if not path.exists() or path.read_bytes() != page.encode("utf-8"):
-            atomic_write(path, page.encode("utf-8"))
-    site.write_site(pub, on_disk, out, env, report, rebuilt={b.edition.name for b in built})
-    return built
-
-
-def write_edition(edition: Edition, pub: Publication, env, root: Path, out: Path) -> Built:
-    """The PDF of one edition, and the images its web page shows (the page itself comes after)."""
-    issue = edition.issue
-    printed = html_render.render(edition, pub, env, "print")
-    pdf = pdf_render.render(printed, base=out, root=root, source=issue.source)
-    for asset in issue.assets:
-        atomic_copy(asset.source, out / edition.assets_dir / asset.name)
-    pdf_path = out / edition.pdf_name
-    atomic_write(pdf_path, pdf.data)
-    return Built(edition, pdf_path, out / edition.html_name, pdf.pages)
+        if not path.exists() or path.read_bytes() != page:
+            atomic_write(path, page)
+            pages_changed = True
+    site.write_site(pub, on_disk, out, env, report, rebuilt={b.edition.name for b in result.built},
+                    reindex=pages_changed or bool(result.built))
+    return result

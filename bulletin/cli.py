@@ -11,6 +11,7 @@ import functools
 from contextlib import contextmanager
 import os
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -141,25 +142,64 @@ def check(ctx, strict, fix):
 
 @main.command()
 @click.argument("issues", nargs=-1)
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes typesetting PDFs at once (default: every core).")
+@click.option("--force", is_flag=True, help="Typeset every PDF again, changed or not.")
+@click.option("--stats", is_flag=True, help="Print the time taken and the peak memory of a typesetting process.")
 @click.pass_context
 @_guarded
-def build(ctx, issues):
+def build(ctx, issues, jobs, force, stats):
     """Typeset every issue (or the ISSUES named) into output/: a PDF and an HTML page each.
 
-    Name an issue by its edition (2018-02) or by its file (issues/2018-02.md).
-    Files are named YEAR-NN.pdf and YEAR-NN.html (2018-02.pdf); special issues
-    add their kind: 2018-zk01 (增刊), 2018-zhk01 (专刊), 2018-tk01 (特刊).
+    Only editions whose source, images, templates, settings or fonts changed
+    are typeset again.  Name an issue by its edition (2018-02) or by its
+    file (issues/2018-02.md).  Files are named YEAR-NN.pdf and YEAR-NN.html
+    (2018-02.pdf); special issues add their kind: 2018-zk01 (增刊),
+    2018-zhk01 (专刊), 2018-tk01 (特刊).
     """
-    with _reporting() as report:
-        built = build_editions(_root(ctx), tuple(issues), report, on_wait=_say)
-    for b in built:
+    started = time.monotonic()
+    with _reporting() as report, _Progress() as progress:
+        result = build_editions(_root(ctx), tuple(issues), report, on_wait=_say, jobs=jobs, force=force,
+                                progress=progress)
+    for b in result.built:
         click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
+    current = f"; {result.up_to_date} up to date" if result.up_to_date else ""
+    summary = f"built {len(result.built)} edition(s){current}"
+    if not result.built and not report.errors:
+        summary = f"nothing changed: {result.up_to_date} edition(s) up to date"
+    if stats:
+        click.echo(f"time {time.monotonic() - started:.2f} s; peak memory of a typesetting process "
+                   f"{result.peak_rss / 2**20:.0f} MiB", err=True)
     failed = sorted({str(_shown(d.location.path)) for d in report.errors if d.location})
     if report.errors:
         where = f": {', '.join(failed)}" if failed else ""
-        click.echo(f"built {len(built)} edition(s); {len(report.errors)} error(s){where}", err=True)
+        click.echo(f"{summary}; {len(report.errors)} error(s){where}", err=True)
         sys.exit(1)
-    click.echo(f"built {len(built)} edition(s)", err=True)
+    click.echo(summary, err=True)
+
+
+class _Progress:
+    """`[12/200] 2018-02, 1 min 20 s left` on a terminal, for builds of more than a few editions."""
+
+    def __init__(self):
+        self.live = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not self.live or total <= 3:
+            return
+        left = (time.monotonic() - self.started) / done * (total - done)
+        eta = f"{int(left // 60)} min {int(left % 60)} s" if left >= 60 else f"{left:.0f} s"
+        click.echo(f"\r[{done}/{total}] {name}, {eta} left   ", err=True, nl=False)
+        self.shown = True
+
+    def __exit__(self, *exc):
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
 @main.command(name="publish")
@@ -210,9 +250,9 @@ def serve(ctx, port):
         issues = tuple(str(p) for p in changed or () if p.suffix == ".md" and p.exists())
         whole = not changed or any(p.suffix != ".md" for p in changed)
         with _reporting() as report:
-            built = build_editions(root, () if whole else issues, report, on_wait=_say)
-        click.echo(f"built {len(built)} edition(s)" + (f"; {len(report.errors)} error(s)" if report.errors else ""),
-                   err=True)
+            result = build_editions(root, () if whole else issues, report, on_wait=_say)
+        click.echo(f"built {len(result.built)} edition(s)"
+                   + (f"; {len(report.errors)} error(s)" if report.errors else ""), err=True)
 
     rebuild()
     try:

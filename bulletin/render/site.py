@@ -58,8 +58,11 @@ def card(edition: Edition, thumb: tuple[int, int]) -> dict:
 
 
 def write_site(pub: Publication, editions: list[Edition], out: Path, env, report: Report,
-               rebuilt: set[str]) -> list[Path]:
-    """Write the archive pages for the editions that are on disk; returns what was written."""
+               rebuilt: set[str], reindex: bool = True) -> list[Path]:
+    """Write the archive pages for the editions that are on disk; returns what was written.
+
+    The search index is rebuilt when `reindex` (an edition page changed) or when it is missing.
+    """
     written: list[Path] = []
     cards = []
     for edition in editions:
@@ -101,7 +104,7 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     elif cards:
         report.warning("no feed.xml or sitemap.xml: they need absolute links",
                        hint="set base_url in bulletin.yaml to the address where output/ is published")
-    if cards:
+    if cards and (reindex or written or not (out / SEARCH / "pagefind.js").exists()):
         index_search(out, report)
     return written
 
