@@ -5,12 +5,14 @@ try block and its problems are reported with the rest at the end.
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fonts, issuefile, labels, numbering, plan, publish, workers, workspace
 from .errors import BulletinError, Location, Report
+from .cache import ParseCache
 from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
 from .render import html as html_render
@@ -23,6 +25,8 @@ class Series:
     publication: Publication
     issues: list[Issue]                 # the files that passed validation, in date order
     failed: list[Path] = field(default_factory=list)  # the files that did not
+    digests: dict[Path, str] = field(default_factory=dict)  # SHA-256 of each issue file's bytes
+    context: str = ""                   # what every edition depends on: settings, fonts, version
 
     def editions(self) -> list[Edition]:
         return [numbering.edition(i) for i in self.issues]
@@ -34,18 +38,32 @@ def load_series(root: Path, report: Report, reissuing: str | None = None) -> Ser
     `reissuing`: the edition being published again, whose source may differ from the record.
     """
     pub = workspace.load_publication(root, report)
-    issues, failed = [], []
-    coverage = fonts.coverage()
+    context = hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
+    cache = ParseCache(workspace.output_dir(root), context)
+    issues, failed, digests = [], [], {}
     for path in workspace.issue_files(root):
-        issue = issuefile.parse_issue(path, pub, report, coverage=coverage)
+        try:
+            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digests[path] = ""
+        cached = cache.get(path, digests[path])
+        if cached is None:
+            own = Report()
+            issue = issuefile.parse_issue(path, pub, own, coverage=fonts.coverage())
+            cache.put(path, digests[path], issue, own.items)
+        else:
+            issue, diagnostics = cached
+            own = Report(list(diagnostics))
+        report.extend(own)
         (issues.append(issue) if issue else failed.append(path))
+    cache.save({str(p) for p in digests})
     numbering.check_series(issues, report, incomplete=bool(failed))
     changed = publish.check_unchanged(
         [i for i in issues if not (reissuing and _matches(i, reissuing))], root, report)
     failed += [i.source for i in issues if i.source in changed]
     issues = [i for i in issues if i.source not in changed]
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
-    return Series(pub, issues, failed)
+    return Series(pub, issues, failed, digests, context)
 
 
 def select(series: Series, selectors: tuple[str, ...], root: Path, report: Report) -> list[Issue]:
@@ -133,6 +151,9 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     failed: set[str] = set()
     claimed: dict[str, Issue] = {}
     state = plan.load(out)
+    look = plan.theme_fingerprint([workspace.templates_dir(root), theme.theme_dir(pub.theme)])
+    keys = {i.source: plan.key(series.context, look, series.digests.get(i.source, ""), assets=i.assets)
+            for i in series.issues}
     todo: list[tuple[Edition, workers.Job, str]] = []
     for issue in chosen:
         edition = numbering.edition(issue)
@@ -141,15 +162,15 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
                          "this issue was not built", Location(issue.source, issue.lines.get("issue", 1), 1))
             continue
         claimed[edition.name] = issue
+        key = keys[issue.source]
+        if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
+            result.up_to_date += 1
+            continue
         try:
             printed = html_render.render(edition, pub, env, "print")
         except BulletinError as exc:
             report.add(exc.diagnostic)
             failed.add(edition.name)
-            continue
-        key = plan.key(printed, issue.assets)
-        if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
-            result.up_to_date += 1
             continue
         todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source), key))
 
@@ -172,29 +193,49 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     finally:
         plan.save(out, state)  # what was finished stays finished, even if the build stops here
     result.built.sort(key=lambda b: (b.edition.issue.date, b.edition.name))
+    pages_changed = _write_pages(series, out, env, state, keys, failed, claimed, report)
+    site.write_site(pub, _on_disk(series, out, failed, claimed), out, env, report,
+                    rebuilt={b.edition.name for b in result.built}, reindex=pages_changed or bool(result.built))
+    plan.save(out, state)
+    return result
 
-    # The web pages of every edition on disk, and the archive that lists them:
-    # cheap to render, and a new edition changes its neighbours' links.
-    on_disk = [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed
-               and claimed.get(e.name, e.issue) is e.issue]  # of a duplicate number, the one built
+
+def _on_disk(series: Series, out: Path, failed: set[str], claimed: dict[str, Issue]) -> list[Edition]:
+    """The editions the archive lists: those with a PDF, and of a duplicate number the one built."""
+    return [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed
+            and claimed.get(e.name, e.issue) is e.issue]
+
+
+def _write_pages(series, out, env, state, keys, failed, claimed, report) -> bool:
+    """The web page of every edition on disk: rendered when it, or a neighbour it links to,
+    changed.  Returns whether any page was written."""
+    pub = series.publication
+    on_disk = _on_disk(series, out, failed, claimed)
     words = labels.words(pub.language)
-    pages_changed = False
+    changed = False
     for i, edition in enumerate(on_disk):
+        previous = on_disk[i - 1] if i else None
+        following = on_disk[i + 1] if i + 1 < len(on_disk) else None
+        page_key = plan.key("page", keys[edition.issue.source],
+                            *(f"{e.name}={e.period_label}" if e else "-" for e in (previous, following)))
+        path = out / edition.html_name
+        if state.get("page:" + edition.name) == page_key and path.exists():
+            continue
         site_links = {
             "year_page": f"{edition.issue.year}.html",
             "year_label": words["year"].format(year=edition.issue.year),
-            "previous": on_disk[i - 1] if i else None,
-            "next": on_disk[i + 1] if i + 1 < len(on_disk) else None,
+            "previous": previous,
+            "next": following,
         }
         try:
             page = html_render.render(edition, pub, env, "screen", site=site_links).encode("utf-8")
         except BulletinError as exc:
             report.add(exc.diagnostic)
             continue
-        path = out / edition.html_name
         if not path.exists() or path.read_bytes() != page:
             atomic_write(path, page)
-            pages_changed = True
-    site.write_site(pub, on_disk, out, env, report, rebuilt={b.edition.name for b in result.built},
-                    reindex=pages_changed or bool(result.built))
-    return result
+            changed = True
+        state["page:" + edition.name] = page_key
+    return changed
+
+

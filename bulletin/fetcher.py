@@ -14,10 +14,9 @@ workspace happens to be.  Any other file: URL is refused.
 from __future__ import annotations
 
 import stat
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
-
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 MAX_FETCH_BYTES = 20 * 2**20
 VIRTUAL_ROOT = "/bulletin-workspace"
@@ -29,37 +28,49 @@ def virtual_uri(path: Path, root: Path) -> str:
     return "file://" + quote(f"{VIRTUAL_ROOT}/{rel}" if rel != "." else VIRTUAL_ROOT)
 
 
-class ConfinedFetcher(URLFetcher):
-    def __init__(self, root: Path, max_bytes: int = MAX_FETCH_BYTES):
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
-        self.root = Path(root).resolve()
-        self.max_bytes = max_bytes
-        self.refused: list[tuple[str, str]] = []
+def confined_fetcher(root: Path, max_bytes: int = MAX_FETCH_BYTES):
+    """A ConfinedFetcher for this workspace.  WeasyPrint is imported here, not with the
+    module: commands that typeset nothing (check, list, a build with nothing new) start fast."""
+    return _fetcher_class()(root, max_bytes)
 
-    def _refuse(self, url: str, why: str):
-        self.refused.append((url, why))
-        raise FatalURLFetchingError(f"refused {url}: {why}")
 
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            if len(url) > self.max_bytes:
-                self._refuse(url[:40] + "…", "data: URL too large")
-            return super().fetch(url, headers)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            self._refuse(url, "only files of the workspace may be used")
-        virtual = unquote(parts.path)
-        if virtual != VIRTUAL_ROOT and not virtual.startswith(VIRTUAL_ROOT + "/"):
-            self._refuse(url, "outside the workspace")
-        path = (self.root / virtual[len(VIRTUAL_ROOT):].lstrip("/")).resolve()
-        if not path.is_relative_to(self.root):
-            self._refuse(url, "outside the workspace")
-        try:
-            st = path.stat()
-        except OSError:
-            self._refuse(url, "no such file")
-        if not stat.S_ISREG(st.st_mode):
-            self._refuse(url, "not a regular file")
-        if st.st_size > self.max_bytes:
-            self._refuse(url, "too large")
-        return super().fetch(path.as_uri(), headers)
+@lru_cache(maxsize=1)
+def _fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class ConfinedFetcher(URLFetcher):
+        def __init__(self, root: Path, max_bytes: int = MAX_FETCH_BYTES):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
+            self.root = Path(root).resolve()
+            self.max_bytes = max_bytes
+            self.refused: list[tuple[str, str]] = []
+
+        def _refuse(self, url: str, why: str):
+            self.refused.append((url, why))
+            raise FatalURLFetchingError(f"refused {url}: {why}")
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                if len(url) > self.max_bytes:
+                    self._refuse(url[:40] + "…", "data: URL too large")
+                return super().fetch(url, headers)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                self._refuse(url, "only files of the workspace may be used")
+            virtual = unquote(parts.path)
+            if virtual != VIRTUAL_ROOT and not virtual.startswith(VIRTUAL_ROOT + "/"):
+                self._refuse(url, "outside the workspace")
+            path = (self.root / virtual[len(VIRTUAL_ROOT):].lstrip("/")).resolve()
+            if not path.is_relative_to(self.root):
+                self._refuse(url, "outside the workspace")
+            try:
+                st = path.stat()
+            except OSError:
+                self._refuse(url, "no such file")
+            if not stat.S_ISREG(st.st_mode):
+                self._refuse(url, "not a regular file")
+            if st.st_size > self.max_bytes:
+                self._refuse(url, "too large")
+            return super().fetch(path.as_uri(), headers)
+
+    return ConfinedFetcher

@@ -101,3 +101,33 @@ class Edition:
     def assets_dir(self) -> str:
         """The folder beside the HTML page that holds copies of the issue's images."""
         return f"{self.name}.files"
+
+
+def issue_to_dict(issue: Issue) -> dict:
+    """An Issue as JSON-able data, for the parse cache (JSON, not pickle: the cache is data, never code)."""
+    return {
+        "source": str(issue.source), "number": issue.number, "date": issue.date.isoformat(),
+        "total": issue.total, "kind": issue.kind,
+        "recipients": [list(issue.recipients.main), list(issue.recipients.cc)],
+        "title": list(issue.title), "publisher": issue.publisher, "language": issue.language,
+        "articles": [{**{k: getattr(a, k) for k in ("toc", "anchor", "body_html", "line")},
+                      "title_lines": list(a.title_lines), "title_html": list(a.title_html),
+                      "sections": [[s.level, s.title, s.anchor] for s in a.sections]} for a in issue.articles],
+        "preamble_html": issue.preamble_html, "fields": issue.fields, "lines": issue.lines,
+        "assets": [[str(a.source), a.name] for a in issue.assets],
+    }
+
+
+def issue_from_dict(d: dict) -> Issue:
+    from .markdown import Asset
+
+    return Issue(
+        source=Path(d["source"]), number=d["number"], date=dt.date.fromisoformat(d["date"]), total=d["total"],
+        kind=d["kind"], recipients=Recipients(tuple(d["recipients"][0]), tuple(d["recipients"][1])),
+        title=tuple(d["title"]), publisher=d["publisher"], language=d["language"],
+        articles=tuple(Article(title_lines=tuple(a["title_lines"]), title_html=tuple(a["title_html"]), toc=a["toc"],
+                               anchor=a["anchor"], body_html=a["body_html"], line=a["line"],
+                               sections=tuple(Section(*s) for s in a["sections"])) for a in d["articles"]),
+        preamble_html=d["preamble_html"], fields=d["fields"], lines=d["lines"],
+        assets=tuple(Asset(Path(p), n) for p, n in d["assets"]),
+    )

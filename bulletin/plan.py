@@ -1,11 +1,12 @@
 """The build plan: render an edition's PDF again only when its inputs changed.
 
-An edition's key hashes what its PDF is made from: the print HTML (which
-holds the text, the numbers, the templates' output, the CSS and
-bulletin.yaml's settings), the bytes of its images, the font files in use
-and the versions of bulletin and WeasyPrint.  output/.plan.json keeps the
-key each PDF was made from; an edition whose key is unchanged and whose PDF
-is there is not rendered.
+An edition's key hashes what its PDF is made from: the bytes of its issue
+file, the size and time of its images, every file of the theme and of the
+workspace's templates/, bulletin.yaml, the font files in use and the
+versions of bulletin and WeasyPrint.  output/.plan.json keeps the key each
+PDF (and each web page) was made from; an edition whose key is unchanged
+and whose file is there is not made again.  Nothing has to be rendered to
+find that out, so a build with nothing new takes a fraction of a second.
 """
 from __future__ import annotations
 
@@ -46,13 +47,26 @@ def versions() -> str:
     return f"bulletin {__version__}; weasyprint {weasyprint}"
 
 
-def key(print_html: str, assets) -> str:
+def theme_fingerprint(folders: list[Path]) -> str:
+    """Every template and stylesheet that may be used, by content."""
     h = hashlib.sha256()
-    for part in (versions(), fonts_fingerprint(), print_html):
-        h.update(part.encode("utf-8"))
-        h.update(b"\0")
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def key(*parts: str, assets=()) -> str:
+    h = hashlib.sha256()
+    for part in (versions(), *parts):
+        h.update(part.encode("utf-8") + b"\0")
     for asset in assets:
-        h.update(asset.name.encode() + b"\0" + hashlib.sha256(asset.source.read_bytes()).digest())
+        try:
+            st = asset.source.stat()
+            h.update(f"{asset.name}:{asset.source}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+        except OSError:
+            h.update(f"{asset.name}:missing\0".encode())
     return h.hexdigest()
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BulletinError, Location
-from ..fetcher import ConfinedFetcher, virtual_uri
+from ..fetcher import confined_fetcher, virtual_uri
 from . import cjk
 
 
@@ -70,7 +70,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     from weasyprint.urls import FatalURLFetchingError
 
     cjk.install()
-    fetcher = ConfinedFetcher(root)
+    fetcher = confined_fetcher(root)
     options = {}
     if attach is not None:
         options = {

@@ -1,0 +1,76 @@
+"""The parse cache: an issue file that has not changed is not parsed again.
+
+output/.cache/issues.json keeps, for each issue file, the SHA-256 of its
+bytes, the size and time of each image it uses, the parsed Issue and the
+diagnostics its parsing gave.  The whole cache is thrown away when
+bulletin.yaml, the fonts or the tool's version change.  It is JSON, so a
+damaged or hostile cache can at worst cost a re-parse.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .errors import Diagnostic, Location
+from .model import Issue, issue_from_dict, issue_to_dict
+from .writer import atomic_write
+
+FILE = Path(".cache") / "issues.json"
+
+
+def _stat(path: Path) -> list:
+    try:
+        st = path.stat()
+        return [str(path), st.st_size, st.st_mtime_ns]
+    except OSError:
+        return [str(path), -1, -1]
+
+
+class ParseCache:
+    def __init__(self, out: Path, context: str):
+        self.path = out / FILE
+        self.context = hashlib.sha256(f"{__version__}\0{context}".encode()).hexdigest()
+        self.entries: dict = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("context") == self.context and isinstance(data.get("files"), dict):
+                self.entries = data["files"]
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def get(self, path: Path, digest: str):
+        """(Issue or None, diagnostics) if cached for these bytes and images; else None."""
+        entry = self.entries.get(str(path))
+        if not entry or entry.get("sha") != digest or any(_stat(Path(p)) != [p, s, m] for p, s, m in entry["deps"]):
+            return None
+        try:
+            issue = issue_from_dict(entry["issue"]) if entry["issue"] else None
+            diagnostics = [Diagnostic(d[0], d[1], Location(Path(d[2]), d[3], d[4]) if d[2] else None, d[5])
+                           for d in entry["diagnostics"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+        return issue, diagnostics
+
+    def put(self, path: Path, digest: str, issue: Issue | None, diagnostics: list[Diagnostic]) -> None:
+        self.entries[str(path)] = {
+            "sha": digest,
+            "deps": [_stat(a.source) for a in issue.assets] if issue else [],
+            "issue": issue_to_dict(issue) if issue else None,
+            "diagnostics": [[d.severity, d.message, str(d.location.path) if d.location else "",
+                             d.location.line if d.location else 0, d.location.col if d.location else 0, d.hint]
+                            for d in diagnostics],
+        }
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        entries = {k: v for k, v in self.entries.items() if k in keep}
+        if not self.dirty and entries == self.entries:
+            return
+        data = json.dumps({"context": self.context, "files": entries}, ensure_ascii=False, sort_keys=True)
+        try:
+            atomic_write(self.path, data.encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
