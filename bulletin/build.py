@@ -38,14 +38,11 @@ def load_series(root: Path, report: Report, reissuing: str | None = None) -> Ser
     `reissuing`: the edition being published again, whose source may differ from the record.
     """
     pub = workspace.load_publication(root, report)
-    context = hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
+    context = _context(root)
     cache = ParseCache(workspace.output_dir(root), context)
     issues, failed, digests = [], [], {}
     for path in workspace.issue_files(root):
-        try:
-            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digests[path] = ""
+        digests[path] = _digest(path)
         cached = cache.get(path, digests[path])
         if cached is None:
             own = Report()
@@ -64,6 +61,33 @@ def load_series(root: Path, report: Report, reissuing: str | None = None) -> Ser
     issues = [i for i in issues if i.source not in changed]
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
     return Series(pub, issues, failed, digests, context)
+
+
+def _context(root: Path) -> str:
+    """What every edition depends on besides its own file: bulletin.yaml and the fonts."""
+    return hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _expected_renders(root: Path, out: Path, look: str, force: bool) -> int:
+    """A cheap guess, before any parsing, of how many PDFs this build will typeset.
+
+    Every one when the settings, fonts or templates changed; else the issue
+    files that changed since they were last parsed.
+    """
+    files = workspace.issue_files(root)
+    state = plan.load(out)
+    context = _context(root)
+    if force or state.get("_inputs") != plan.key(context, look):
+        return len(files)
+    cache = ParseCache(out, context)
+    return sum(1 for p in files if cache.get(p, _digest(p)) is None)
 
 
 def select(series: Series, selectors: tuple[str, ...], root: Path, report: Report) -> list[Issue]:
@@ -143,6 +167,23 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
            progress) -> BuildResult:
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
+    first = Report()
+    try:
+        pub = workspace.load_publication(root, first)
+    except BulletinError:
+        report.extend(first)
+        raise
+    look = plan.theme_fingerprint([workspace.templates_dir(root), theme.theme_dir(pub.theme)])
+    expected = _expected_renders(root, out, look, force)
+    renderer = workers.Renderer(min(jobs, expected)) if expected else None
+    try:
+        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer)
+    finally:
+        if renderer is not None:
+            renderer.close()
+
+
+def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer) -> BuildResult:
     series = load_series(root, report)
     chosen = select(series, selectors, root, report)
     pub = series.publication
@@ -151,7 +192,6 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     failed: set[str] = set()
     claimed: dict[str, Issue] = {}
     state = plan.load(out)
-    look = plan.theme_fingerprint([workspace.templates_dir(root), theme.theme_dir(pub.theme)])
     keys = {i.source: plan.key(series.context, look, series.digests.get(i.source, ""), assets=i.assets)
             for i in series.issues}
     todo: list[tuple[Edition, workers.Job, str]] = []
@@ -175,8 +215,11 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
         todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source), key))
 
     by_name = {e.name: (e, k) for e, _, k in todo}
+    late = None
+    if todo and renderer is None:
+        renderer = late = workers.Renderer(min(jobs, len(todo)))  # the guess missed (a PDF was deleted, say)
     try:
-        for done, res in enumerate(workers.run([j for _, j, _ in todo], jobs), 1):
+        for done, res in enumerate(renderer.run([j for _, j, _ in todo]) if todo else (), 1):
             edition, key = by_name[res.name]
             result.peak_rss = max(result.peak_rss, res.peak_rss)
             if progress:
@@ -187,15 +230,20 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
                 continue
             for asset in edition.issue.assets:
                 atomic_copy(asset.source, out / edition.assets_dir / asset.name)
-            atomic_write(out / edition.pdf_name, res.data)
+            pdf_path = out / edition.pdf_name
+            if not pdf_path.exists() or pdf_path.read_bytes() != res.data:  # the same bytes: leave it be
+                atomic_write(pdf_path, res.data)
+                atomic_write(out / site.THUMBS / f"{edition.name}.png", res.thumb)
             state[edition.name] = key
             result.built.append(Built(edition, out / edition.pdf_name, out / edition.html_name, res.pages))
     finally:
         plan.save(out, state)  # what was finished stays finished, even if the build stops here
+        if late is not None:
+            late.close()
     result.built.sort(key=lambda b: (b.edition.issue.date, b.edition.name))
     pages_changed = _write_pages(series, out, env, state, keys, failed, claimed, report)
-    site.write_site(pub, _on_disk(series, out, failed, claimed), out, env, report,
-                    rebuilt={b.edition.name for b in result.built}, reindex=pages_changed or bool(result.built))
+    site.write_site(pub, _on_disk(series, out, failed, claimed), out, env, report, reindex=pages_changed)
+    state["_inputs"] = plan.key(series.context, look)
     plan.save(out, state)
     return result
 

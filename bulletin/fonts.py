@@ -5,9 +5,15 @@ and so WeasyPrint use; read with fontTools (a WeasyPrint dependency).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
 from functools import lru_cache
+from pathlib import Path
+
+from .writer import atomic_write
 
 # role, the faces the theme prefers, the free face it falls back to, its package
 ROLES = (
@@ -67,12 +73,42 @@ def _face_cmap(face: str) -> frozenset[int]:
 
 @lru_cache(maxsize=1)
 def coverage() -> frozenset[int] | None:
-    """Code points some face of the theme can draw; None if fontconfig is missing."""
+    """Code points some face of the theme can draw; None if fontconfig is missing.
+
+    Reading the cmaps of the CJK fonts takes ~0.4 s, so the result is kept in
+    ~/.cache/bulletin/, under a name made from the font files and their times.
+    """
     if families() is None:
         return None
     faces = [face for _, face, _ in in_use() if face]
     faces += [f for f in LATIN if f in families()]
+    cached = _coverage_cache(faces)
+    if cached is not None:
+        try:
+            return frozenset(json.loads(cached.read_text()))
+        except (OSError, ValueError):
+            pass
     points: set[int] = set()
     for face in faces:
         points |= _face_cmap(face)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cached, json.dumps(sorted(points)).encode())
+        except OSError:
+            pass  # no cache: only slower
     return frozenset(points)
+
+
+def _coverage_cache(faces: list[str]) -> Path | None:
+    files = []
+    for face in faces:
+        path = subprocess.run(["fc-match", "--format", "%{file}", face], capture_output=True, text=True).stdout
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        files.append(f"{face}={path}:{st.st_size}:{st.st_mtime_ns}")
+    digest = hashlib.sha256("\n".join(files).encode()).hexdigest()[:24]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "bulletin" / f"coverage-{digest}.json"

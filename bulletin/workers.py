@@ -33,7 +33,8 @@ class Result:
     data: bytes | None
     pages: int
     problem: Diagnostic | None
-    peak_rss: int  # bytes, of the process that rendered it
+    peak_rss: int        # bytes, of the process that rendered it
+    thumb: bytes | None  # page 1 as a PNG, made here so that it is made in parallel too
 
 
 def _init() -> None:
@@ -48,9 +49,13 @@ def _init() -> None:
 def render(job: Job) -> Result:
     from .render import pdf as pdf_render
 
+    from .render.site import thumbnail
+
+    thumb = None
     try:
         pdf = pdf_render.render(job.html, base=job.base, root=job.root, source=job.source)
         data, pages, problem = pdf.data, pdf.pages, None
+        thumb = thumbnail(data)[0]
     except BulletinError as exc:
         data, pages, problem = None, 0, exc.diagnostic
     except MemoryError:
@@ -59,25 +64,36 @@ def render(job: Job) -> Result:
     # A WeasyPrint document is a web of cycles; collect it now, before the next
     # job, or a worker grows by ~35 MiB an edition until the collector runs.
     gc.collect()
-    return Result(job.name, data, pages, problem, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    return Result(job.name, data, pages, problem, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, thumb)
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run(jobs: list[Job], workers: int):
-    """Yield a Result per job as each finishes; in this process when one worker is enough."""
-    if workers <= 1 or len(jobs) <= 1:
-        if jobs:
-            _init()
-        for job in jobs:
-            yield render(job)
-        return
-    # forkserver: workers start from a small clean process, not from a copy of
-    # this one with every parsed issue and font table in it.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init, mp_context=context) as pool:
-        futures = [pool.submit(render, job) for job in jobs]
+def _ready() -> bool:
+    return True
+
+
+class Renderer:
+    """A pool of workers, started as soon as the build knows it will typeset.
+
+    Started early, the workers import WeasyPrint (0.6 s) while this process
+    is still reading and checking the issues.
+    """
+
+    def __init__(self, workers: int):
+        # Forked now, before any issue is parsed: a worker is a copy of a small
+        # process (no parsed issues, no font tables) and starts in milliseconds.
+        context = multiprocessing.get_context("fork")
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init, mp_context=context)
+        self.warming = [self.pool.submit(_ready) for _ in range(workers)]
+
+    def run(self, jobs: list[Job]):
+        """Yield a Result per job as each finishes."""
+        futures = [self.pool.submit(render, job) for job in jobs]
         for future in as_completed(futures):
             yield future.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -27,11 +27,11 @@ THUMB_WIDTH = 240
 SEARCH = "pagefind"
 
 
-def thumbnail(pdf: Path) -> tuple[bytes, int, int]:
+def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
     """Page 1 of a PDF as a PNG, THUMB_WIDTH pixels wide (pypdfium2, no system tools)."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf))
+    doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
         page = doc[0]
         image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
@@ -58,7 +58,7 @@ def card(edition: Edition, thumb: tuple[int, int]) -> dict:
 
 
 def write_site(pub: Publication, editions: list[Edition], out: Path, env, report: Report,
-               rebuilt: set[str], reindex: bool = True) -> list[Path]:
+               reindex: bool = True) -> list[Path]:
     """Write the archive pages for the editions that are on disk; returns what was written.
 
     The search index is rebuilt when `reindex` (an edition page changed) or when it is missing.
@@ -68,8 +68,8 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     for edition in editions:
         pdf = out / edition.pdf_name
         thumb = out / THUMBS / f"{edition.name}.png"
-        if edition.name in rebuilt or not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
-            data, w, h = thumbnail(pdf)
+        if not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
+            data, w, h = thumbnail(pdf)  # the workers make them; this is for a PDF without one
             _write(thumb, data, written)
         from PIL import Image
         with Image.open(thumb) as img:
@@ -104,7 +104,8 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     elif cards:
         report.warning("no feed.xml or sitemap.xml: they need absolute links",
                        hint="set base_url in bulletin.yaml to the address where output/ is published")
-    if cards and (reindex or written or not (out / SEARCH / "pagefind.js").exists()):
+    # The search index reads the edition pages only: rebuilt when one of them changed.
+    if cards and (reindex or not (out / SEARCH / "pagefind.js").exists()):
         index_search(out, report)
     return written
 

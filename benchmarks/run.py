@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Speed and memory of bulletin, measured against pandoc + WeasyPrint in the same run.
+
+    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 3]
+
+Needs pandoc (apt-get install pandoc).  Writes the figures to benchmarks/README.md.
+Every timing is a whole command in a fresh process, as a user runs it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import synth  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}", "PYTHONPATH": str(REPO)}
+CORES = len(os.sched_getaffinity(0))
+PANDOC_CSS = """@page { size: A4; margin: 34.3mm 26mm 32.9mm 28mm; }
+html { font-family: "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 29.6pt; }
+body { margin: 0; } p { text-indent: 2em; margin: 0; text-align: justify; }"""
+
+
+def timed(cmd, cwd) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{proc.stderr}")
+    return elapsed, proc.stderr
+
+
+def bulletin(*args) -> list[str]:
+    return [sys.executable, "-m", "bulletin.cli", *args]
+
+
+def median_of(n, fn) -> float:
+    return statistics.median(fn() for _ in range(n))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--editions", type=int, default=200)
+    ap.add_argument("--small", type=int, default=50)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--readme", type=Path, default=HERE / "README.md")
+    args = ap.parse_args()
+    if not shutil.which("pandoc"):
+        raise SystemExit("pandoc is missing: apt-get install pandoc")
+    work = Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
+    rows: list[tuple[str, str, str, str]] = []
+    try:
+        # (a) one edition, end to end, against pandoc + WeasyPrint on the same Markdown
+        one = work / "one"
+        source = synth.write(one, 1)[0]
+        md = work / "pandoc.md"
+        md.write_text(source.read_text(encoding="utf-8").split("---", 2)[2], encoding="utf-8")
+        (work / "style.css").write_text(PANDOC_CSS, encoding="utf-8")
+        pandoc = ["pandoc", str(md), "-s", "--metadata", "lang=zh-CN", "--metadata", "title=工作简报",
+                  "--css", str(work / "style.css"), "--pdf-engine=weasyprint", "-o", str(work / "pandoc.pdf")]
+        t_pandoc = median_of(args.repeat, lambda: timed(pandoc, work)[0])
+        t_one = median_of(args.repeat, lambda: timed(bulletin("build", "--force", "--jobs", "1"), one)[0])
+        pages = re.search(r"\((\d+) pages\)", subprocess.run(bulletin("build", "--force"), cwd=one, env=ENV,
+                          capture_output=True, text=True).stdout).group(1)
+        rows.append(("(a) one edition, end to end", f"{t_one:.2f} s (bulletin) vs {t_pandoc:.2f} s (pandoc + WeasyPrint), "
+                     f"{pages} pages", f"{t_one / t_pandoc:.2f} ×", "≤ 1.0 ×"))
+
+        # (b) cold full builds, one process against every core, at two sizes
+        for n in sorted({args.small, args.editions}):
+            ws = work / f"n{n}"
+            synth.write(ws, n)
+            timings = {}
+            for jobs in (1, CORES):
+                shutil.rmtree(ws / "output", ignore_errors=True)
+                timings[jobs], err = timed(bulletin("build", "--jobs", str(jobs), "--stats"), ws)
+            peak = re.search(r"peak memory of a typesetting process (\d+) MiB", err).group(1)
+            rows.append((f"(b) cold build of {n} editions", f"{timings[1]:.1f} s at --jobs 1, {timings[CORES]:.1f} s at "
+                         f"--jobs {CORES} ({timings[1] / n:.2f} s an edition)", f"{timings[1] / timings[CORES]:.2f} × faster",
+                         "≥ 1.8 ×"))
+        big = work / f"n{args.editions}"
+
+        # (c) nothing changed
+        t_none = median_of(args.repeat, lambda: timed(bulletin("build"), big)[0])
+        rows.append((f"(c) nothing changed, {args.editions} editions", f"{t_none:.2f} s", f"{t_none:.2f} s", "< 1 s"))
+
+        # (d) one edition edited out of all
+        victim = sorted((big / "issues").glob("*.md"))[args.editions // 2]
+
+        def edit_and_build():
+            with victim.open("a", encoding="utf-8") as f:
+                f.write("\n会议还对下一阶段工作作了具体安排。\n")
+            return timed(bulletin("build"), big)[0]
+        t_edit = median_of(args.repeat, edit_and_build)
+        rows.append((f"(d) one of {args.editions} edited", f"{t_edit:.2f} s vs {t_one:.2f} s for that edition alone",
+                     f"{t_edit / t_one:.2f} ×", "≤ 1.5 ×"))
+
+        # (e) peak memory of a worker, from the parallel build of all editions
+        rows.append(("(e) peak memory of a typesetting process", f"{peak} MiB (from --stats of (b), "
+                     f"{args.editions} editions)", f"{peak} MiB", "< 400 MiB"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    report(rows, args)
+
+
+def report(rows, args) -> None:
+    width = max(len(r[0]) for r in rows)
+    for name, detail, ratio, target in rows:
+        print(f"{name:{width}}  {ratio:>14}  (target {target})  {detail}")
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    versions = subprocess.run(bulletin("doctor"), env=ENV, capture_output=True, text=True).stdout.splitlines()[0]
+    pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    table = "\n".join(f"| {n} | {r} | {t} | {d} |" for n, d, r, t in rows)
+    text = f"""# Benchmarks
+
+Measured by `benchmarks/run.py`, which generates a synthetic archive (`benchmarks/synth.py`: the
+sample publication's paragraphs recombined into editions of 5 to 12 pages, 4 to 8 articles, sections
+and tables, 24 issues a year) and times whole commands in fresh processes, each the median of
+{args.repeat} runs where repeated. The peer is pandoc with WeasyPrint as its PDF engine, on the same
+Markdown, in the same run.
+
+Run it with (pandoc from `apt-get install pandoc`):
+
+```sh
+make venv && .venv/bin/python benchmarks/run.py            # --editions 200 --small 50 --repeat 3
+```
+
+## Latest figures
+
+Machine: {CORES} cores ({cpu}), Python {platform.python_version()}, {versions.split(':', 1)[1].strip()}, {pandoc}.
+
+| measure | ratio or figure | target | detail |
+| --- | --- | --- | --- |
+{table}
+
+Notes:
+- (a) times `bulletin build --force --jobs 1` in a workspace of that one edition: parsing and checking,
+  the PDF, the web page, the archive pages, the thumbnail and the search index; pandoc makes the PDF only.
+- (b) starts from an empty `output/` each time; the two sizes show the cost per edition staying flat.
+- (c) and (d) run on the largest archive after (b); (d) appends a sentence to one issue before each run.
+"""
+    args.readme.write_text(text, encoding="utf-8")
+    print(f"wrote {args.readme}")
+
+
+if __name__ == "__main__":
+    main()
