@@ -146,8 +146,12 @@ Machine: {CORES} cores ({cpu}), Python {platform.python_version()}, {versions.sp
 {table}
 
 Notes:
-- (a) times `bulletin build --force --jobs 1` in a workspace of that one edition: parsing and checking,
-  the PDF, the web page, the archive pages, the thumbnail and the search index; pandoc makes the PDF only.
+- (a) times `bulletin build --force --jobs 1` in a workspace of that one edition: the whole command,
+  typesetting the PDF again; the web page, archive pages, thumbnail and search index are checked and,
+  being unchanged, not rewritten. pandoc makes the PDF only. Of bulletin's time, ~0.6 s is importing
+  WeasyPrint (pandoc's run pays it too) and ~0.25 s is bulletin's own start-up.
+- (d) is dominated by Pagefind, which has no incremental mode: one changed edition page means the
+  search index of every page is built again (~2 s at 200 editions on this machine).
 - (b) starts from an empty `output/` each time; the two sizes show the cost per edition staying flat.
 - (c) and (d) run on the largest archive after (b); (d) appends a sentence to one issue before each run.
 """

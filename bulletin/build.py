@@ -229,7 +229,9 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
                 failed.add(edition.name)
                 continue
             for asset in edition.issue.assets:
-                atomic_copy(asset.source, out / edition.assets_dir / asset.name)
+                copy = out / edition.assets_dir / asset.name
+                if not copy.exists() or copy.read_bytes() != asset.source.read_bytes():
+                    atomic_copy(asset.source, copy)
             pdf_path = out / edition.pdf_name
             if not pdf_path.exists() or pdf_path.read_bytes() != res.data:  # the same bytes: leave it be
                 atomic_write(pdf_path, res.data)

@@ -127,7 +127,7 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new_files(tmp_path):
 def test_a_second_build_waits_for_the_first(sample):
     root, _ = sample
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    first = subprocess.Popen([*BULLETIN, "build"], cwd=root, env=env, stdin=subprocess.DEVNULL,
+    first = subprocess.Popen([*BULLETIN, "build", "--force", "--jobs", "1"], cwd=root, env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(0.3)
     second = run("build", cwd=root)

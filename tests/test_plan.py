@@ -1,0 +1,100 @@
+"""The build plan: what a change marks for typesetting, and parallel = serial."""
+import hashlib
+import re
+import shutil
+
+import pytest
+
+from conftest import REPO, run
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf000002030100a5f6c5a60000000049454e44ae426082")
+
+
+def rendered(proc):
+    return sorted(re.findall(r"wrote output/([\w-]+)\.pdf", proc.stdout))
+
+
+def snapshot(out):
+    return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in out.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(out).parts)}
+
+
+@pytest.fixture
+def ws(tmp_path):
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(REPO / "bulletin.yaml", root)
+    shutil.copytree(REPO / "issues", root / "issues")
+    (root / "issues" / "photo.png").write_bytes(PNG)
+    issue = root / "issues" / "2018-03.md"
+    issue.write_text(issue.read_text(encoding="utf-8") + "\n![现场照片](photo.png)\n", encoding="utf-8")
+    assert rendered(run("build", cwd=root, check=True)) == ["2018-01", "2018-02", "2018-03", "2019-01"]
+    return root
+
+
+def test_nothing_changed_renders_and_writes_nothing(ws):
+    before = snapshot(ws / "output")
+    proc = run("build", cwd=ws, check=True)
+    assert rendered(proc) == [] and "nothing changed: 4 edition(s) up to date" in proc.stderr
+    assert snapshot(ws / "output") == before  # not one file rewritten
+
+
+def test_a_changed_source_renders_that_edition(ws):
+    source = ws / "issues" / "2018-01.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
+    proc = run("build", cwd=ws, check=True)
+    assert rendered(proc) == ["2018-01"] and "3 up to date" in proc.stderr
+    assert "推进会" in (ws / "output" / "index.html").read_text(encoding="utf-8")  # the archive follows
+
+
+def test_a_changed_image_renders_the_edition_that_uses_it(ws):
+    from PIL import Image
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(ws / "issues" / "photo.png")
+    assert rendered(run("build", cwd=ws, check=True)) == ["2018-03"]
+
+
+def test_a_changed_template_or_setting_renders_everything(ws):
+    (ws / "templates").mkdir()
+    (ws / "templates" / "extra.css").write_text(".title { letter-spacing: 0.1em; }")
+    assert rendered(run("build", cwd=ws, check=True)) == ["2018-01", "2018-02", "2018-03", "2019-01"]
+    config = ws / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("footer", "footer") + "footer: gb\n", encoding="utf-8")
+    assert rendered(run("build", cwd=ws, check=True)) == ["2018-01", "2018-02", "2018-03", "2019-01"]
+    assert rendered(run("build", cwd=ws, check=True)) == []
+
+
+def test_a_deleted_pdf_is_made_again(ws):
+    (ws / "output" / "2018-02.pdf").unlink()
+    assert rendered(run("build", cwd=ws, check=True)) == ["2018-02"]
+
+
+def test_a_new_issue_is_typeset_and_its_neighbour_relinked(ws):
+    before = snapshot(ws / "output")
+    (ws / "issues" / "2019-02.md").write_text("---\nissue: 2\ntotal: 45\ndate: 2019-03-01\n---\n\n## 新的一期\n\n正文。\n",
+                                              encoding="utf-8")
+    proc = run("build", cwd=ws, check=True)
+    assert rendered(proc) == ["2019-02"]
+    after = snapshot(ws / "output")
+    assert after["2019-01.pdf"] == before["2019-01.pdf"]        # not typeset again
+    assert after["2019-01.html"] != before["2019-01.html"]      # but its page links to the new issue
+    assert 'rel="next" href="2019-02.html"' in (ws / "output" / "2019-01.html").read_text(encoding="utf-8")
+    assert after["2018-01.html"] == before["2018-01.html"]
+
+
+def test_force_renders_everything_and_keeps_identical_files(ws):
+    before = snapshot(ws / "output")
+    proc = run("build", "--force", cwd=ws, check=True)
+    assert rendered(proc) == ["2018-01", "2018-02", "2018-03", "2019-01"]
+    assert snapshot(ws / "output") == before  # the same bytes are not rewritten
+
+
+def test_parallel_output_is_byte_identical_to_serial(tmp_path, ws):
+    other = tmp_path / "other"
+    shutil.copytree(ws, other, ignore=shutil.ignore_patterns("output"))
+    run("build", "--jobs", "1", "--force", cwd=ws, check=True)
+    run("build", "--jobs", "2", cwd=other, check=True)
+    serial = {k: v[1] for k, v in snapshot(ws / "output").items()}
+    parallel = {k: v[1] for k, v in snapshot(other / "output").items()}
+    assert serial == parallel and len([k for k in serial if k.endswith(".pdf")]) == 4
