@@ -16,8 +16,10 @@ demo: system venv
 	@$(BIN)/bulletin doctor
 	$(BIN)/bulletin build
 	@echo
-	@echo "The sample publication is in output/: open output/2018-02.pdf (the seed issue)"
-	@echo "or output/2018-02.html in a browser; 'ls output' lists every edition."
+	@echo "The sample publication is in output/:"
+	@echo "  output/2018-02.pdf     the seed issue, 2018年第2期（总第42期）"
+	@echo "  output/index.html      the archive of all four editions (open it in a browser)"
+	@echo "  $(BIN)/bulletin serve   serves the archive on http://127.0.0.1:8000/ with search"
 
 test: system venv
 	$(BIN)/python -m pytest

@@ -91,6 +91,3 @@ class Report:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if not d.is_error]
-
-    def for_path(self, path: Path) -> list[Diagnostic]:
-        return [d for d in self.items if d.location and d.location.path == path]

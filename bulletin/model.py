@@ -12,7 +12,6 @@ from typing import Any
 
 # Kinds of issue with their own numbering sequence (research note §2.3).
 REGULAR = "regular"
-KINDS = (REGULAR, "增刊", "专刊", "特刊")
 # Front-matter spellings accepted for each kind.
 KIND_ALIASES = {
     "regular": REGULAR, "正刊": REGULAR,

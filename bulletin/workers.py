@@ -87,7 +87,8 @@ class Renderer:
         # process (no parsed issues, no font tables) and starts in milliseconds.
         context = multiprocessing.get_context("fork")
         self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init, mp_context=context)
-        self.warming = [self.pool.submit(_ready) for _ in range(workers)]
+        for _ in range(workers):  # each starts, and imports WeasyPrint, now
+            self.pool.submit(_ready)
 
     def run(self, jobs: list[Job]):
         """Yield a Result per job as each finishes."""

@@ -69,7 +69,7 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
         pdf = out / edition.pdf_name
         thumb = out / THUMBS / f"{edition.name}.png"
         if not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
-            data, w, h = thumbnail(pdf)  # the workers make them; this is for a PDF without one
+            data, _, _ = thumbnail(pdf)  # the workers make them; this is for a PDF without one
             _write(thumb, data, written)
         from PIL import Image
         with Image.open(thumb) as img:
