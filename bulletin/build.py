@@ -42,12 +42,13 @@ def load_series(root: Path, report: Report, reissuing: str | None = None) -> Ser
     cache = ParseCache(workspace.output_dir(root), context)
     issues, failed, digests = [], [], {}
     for path in workspace.issue_files(root):
-        digests[path] = _digest(path)
+        digests[path] = _digest(path, root)
         cached = cache.get(path, digests[path])
         if cached is None:
             own = Report()
             issue = issuefile.parse_issue(path, pub, own, coverage=fonts.coverage())
-            cache.put(path, digests[path], issue, own.items)
+            if issue is not None:  # a file with errors is read again: its cure may lie elsewhere (an image)
+                cache.put(path, digests[path], issue, own.items)
         else:
             issue, diagnostics = cached
             own = Report(list(diagnostics))
@@ -68,10 +69,11 @@ def _context(root: Path) -> str:
     return hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
 
 
-def _digest(path: Path) -> str:
+def _digest(path: Path, root: Path) -> str:
+    """The SHA-256 of an issue file; "" for one that may not be read (a link out of the workspace)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(workspace.confined(path, root).read_bytes()).hexdigest()
+    except (OSError, BulletinError):
         return ""
 
 
@@ -87,7 +89,7 @@ def _expected_renders(root: Path, out: Path, look: str, force: bool) -> int:
     if force or state.get("_inputs") != plan.key(context, look):
         return len(files)
     cache = ParseCache(out, context)
-    return sum(1 for p in files if cache.get(p, _digest(p)) is None)
+    return sum(1 for p in files if cache.get(p, _digest(p, root)) is None)
 
 
 def select(series: Series, selectors: tuple[str, ...], root: Path, report: Report) -> list[Issue]:

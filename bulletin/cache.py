@@ -54,7 +54,7 @@ class ParseCache:
             return None
         return issue, diagnostics
 
-    def put(self, path: Path, digest: str, issue: Issue | None, diagnostics: list[Diagnostic]) -> None:
+    def put(self, path: Path, digest: str, issue: Issue, diagnostics: list[Diagnostic]) -> None:
         self.entries[str(path)] = {
             "sha": digest,
             "deps": [_stat(a.source) for a in issue.assets] if issue else [],

@@ -98,3 +98,12 @@ def test_parallel_output_is_byte_identical_to_serial(tmp_path, ws):
     serial = {k: v[1] for k, v in snapshot(ws / "output").items()}
     parallel = {k: v[1] for k, v in snapshot(other / "output").items()}
     assert serial == parallel and len([k for k in serial if k.endswith(".pdf")]) == 4
+
+
+def test_an_issue_with_errors_is_checked_again_when_its_image_appears(ws):
+    source = ws / "issues" / "2018-01.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n![图](later.png)\n", encoding="utf-8")
+    proc = run("build", cwd=ws)
+    assert proc.returncode == 1 and "image 'later.png' does not exist" in proc.stderr
+    (ws / "issues" / "later.png").write_bytes(PNG)  # the issue file itself is unchanged
+    assert rendered(run("build", cwd=ws, check=True)) == ["2018-01"]
