@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fonts, issuefile, labels, numbering, plan, publish, workers, workspace
-from .errors import BulletinError, Location, Report
+from .errors import BulletinError, Diagnostic, Location, Report
 from .cache import ParseCache
 from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
@@ -32,10 +32,11 @@ class Series:
         return [numbering.edition(i) for i in self.issues]
 
 
-def load_series(root: Path, report: Report, reissuing: str | None = None) -> Series:
+def load_series(root: Path, report: Report, reissuing: str | None = None, strict: bool = False) -> Series:
     """Read and check every issue of the workspace, and the numbering of the whole series.
 
     `reissuing`: the edition being published again, whose source may differ from the record.
+    `strict`: a file with warnings counts as a file with errors.
     """
     pub = workspace.load_publication(root, report)
     context = _context(root)
@@ -52,6 +53,10 @@ def load_series(root: Path, report: Report, reissuing: str | None = None) -> Ser
         else:
             issue, diagnostics = cached
             own = Report(list(diagnostics))
+        if strict:
+            own = Report([Diagnostic("error", d.message + " (--strict)", d.location, d.hint) if not d.is_error
+                          else d for d in own.items])
+            issue = None if own.errors else issue
         report.extend(own)
         (issues.append(issue) if issue else failed.append(path))
     cache.save({str(p) for p in digests})
@@ -147,14 +152,14 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
 
 
 def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda message: None,
-          jobs: int | None = None, force: bool = False, progress=None) -> BuildResult:
+          jobs: int | None = None, force: bool = False, progress=None, strict: bool = False) -> BuildResult:
     """Render what changed (or everything, with `force`), then the web pages and the archive.
 
     `jobs`: processes rendering PDFs (default: every core); `progress(done, total, name)`
     is called as each PDF is finished.
     """
     with workspace_lock(workspace.output_dir(root), on_wait):
-        return _build(root, selectors, report, jobs or workers.default_jobs(), force, progress)
+        return _build(root, selectors, report, jobs or workers.default_jobs(), force, progress, strict)
 
 
 def _remove_stale_parts(out: Path) -> None:
@@ -166,7 +171,7 @@ def _remove_stale_parts(out: Path) -> None:
 
 
 def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, force: bool,
-           progress) -> BuildResult:
+           progress, strict: bool = False) -> BuildResult:
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
     first = Report()
@@ -179,14 +184,14 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     expected = _expected_renders(root, out, look, force)
     renderer = workers.Renderer(min(jobs, expected)) if expected else None
     try:
-        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer)
+        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict)
     finally:
         if renderer is not None:
             renderer.close()
 
 
-def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer) -> BuildResult:
-    series = load_series(root, report)
+def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict) -> BuildResult:
+    series = load_series(root, report, strict=strict)
     chosen = select(series, selectors, root, report)
     pub = series.publication
     env = theme.environment(workspace.templates_dir(root), pub.theme)

@@ -146,9 +146,10 @@ def check(ctx, strict, fix):
               help="Processes typesetting PDFs at once (default: every core).")
 @click.option("--force", is_flag=True, help="Typeset every PDF again, changed or not.")
 @click.option("--stats", is_flag=True, help="Print the time taken and the peak memory of a typesetting process.")
+@click.option("--strict", is_flag=True, help="An issue file with warnings is not built, as if they were errors.")
 @click.pass_context
 @_guarded
-def build(ctx, issues, jobs, force, stats):
+def build(ctx, issues, jobs, force, stats, strict):
     """Typeset every issue (or the ISSUES named) into output/: a PDF and an HTML page each.
 
     Only editions whose source, images, templates, settings or fonts changed
@@ -160,7 +161,7 @@ def build(ctx, issues, jobs, force, stats):
     started = time.monotonic()
     with _reporting() as report, _Progress() as progress:
         result = build_editions(_root(ctx), tuple(issues), report, on_wait=_say, jobs=jobs, force=force,
-                                progress=progress)
+                                progress=progress, strict=strict)
     for b in result.built:
         click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
     current = f"; {result.up_to_date} up to date" if result.up_to_date else ""

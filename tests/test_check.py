@@ -81,3 +81,13 @@ def test_no_workspace(tmp_path):
     proc = run("check", cwd=tmp_path)
     assert proc.returncode == 1
     assert "no bulletin.yaml" in proc.stderr and "bulletin init" in proc.stderr
+
+
+def test_strict_build_skips_a_file_with_warnings(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", extra="recipents: [甲]\n"),
+                    "2018-02.md": issue(2, "2018-02-05")})
+    proc = run("build", "--strict", cwd=root)
+    assert proc.returncode == 1
+    assert "issues/2018-01.md:4:12: error: unknown field 'recipents' in the front matter (kept for templates) (--strict)" in proc.stderr
+    assert not (root / "output" / "2018-01.pdf").exists() and (root / "output" / "2018-02.pdf").exists()
+    assert run("build", cwd=root).returncode == 0 and (root / "output" / "2018-01.pdf").exists()
