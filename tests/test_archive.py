@@ -252,3 +252,19 @@ def test_serve_rebuilds_and_reloads(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_search_finds_articles_not_the_recipient_list(browser, server):
+    """抄送 names every 环保局 in every edition; a search for one must not match them all."""
+    base, _ = server
+    page = browser.new_page()
+    page.goto(base + "index.html")
+    page.fill("#search input", "市应急办")  # only in the footers
+    page.wait_for_selector(".pagefind-ui__message", timeout=15000)
+    page.wait_for_timeout(500)
+    assert page.query_selector_all(".pagefind-ui__result-link") == []
+    page.fill("#search input", "蓝天保卫战")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    titles = [t.inner_text() for t in page.query_selector_all(".pagefind-ui__result-title")]
+    assert "2018年第2期（总第42期）" in titles
+    page.close()
