@@ -17,7 +17,7 @@ from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
 from .render import html as html_render
 from .render import site, theme
-from .writer import atomic_copy, atomic_write
+from .writer import atomic_write, copy_if_changed, write_if_changed
 
 
 @dataclass
@@ -236,12 +236,8 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
                 failed.add(edition.name)
                 continue
             for asset in edition.issue.assets:
-                copy = out / edition.assets_dir / asset.name
-                if not copy.exists() or copy.read_bytes() != asset.source.read_bytes():
-                    atomic_copy(asset.source, copy)
-            pdf_path = out / edition.pdf_name
-            if not pdf_path.exists() or pdf_path.read_bytes() != res.data:  # the same bytes: leave it be
-                atomic_write(pdf_path, res.data)
+                copy_if_changed(asset.source, out / edition.assets_dir / asset.name)
+            if write_if_changed(out / edition.pdf_name, res.data):
                 atomic_write(out / site.THUMBS / f"{edition.name}.png", res.thumb)
             state[edition.name] = key
             result.built.append(Built(edition, out / edition.pdf_name, out / edition.html_name, res.pages))
@@ -289,9 +285,7 @@ def _write_pages(series, out, env, state, keys, failed, claimed, report) -> bool
         except BulletinError as exc:
             report.add(exc.diagnostic)
             continue
-        if not path.exists() or path.read_bytes() != page:
-            atomic_write(path, page)
-            changed = True
+        changed = write_if_changed(path, page) or changed
         state["page:" + edition.name] = page_key
     return changed
 

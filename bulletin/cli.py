@@ -49,6 +49,9 @@ def _guarded(func):
         except BulletinError as exc:
             click.echo(exc.diagnostic.format(), err=True)
             sys.exit(1)
+        except BrokenPipeError:  # e.g. 'bulletin list | head': the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted; finished outputs are complete, the rest were not written", err=True)
             sys.exit(130)

@@ -17,13 +17,19 @@ class Check:
     required: bool = True
 
 
+def pango_version() -> str:
+    from weasyprint.text.ffi import pango
+
+    v = pango.pango_version()
+    return f"{v // 10000}.{v // 100 % 100}.{v % 100}"
+
+
 def checks() -> list[Check]:
     results = []
     try:
-        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset, pango
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
         from weasyprint import VERSION
-        v = pango.pango_version()
-        results.append(Check("Pango", True, f"Pango {v // 10000}.{v // 100 % 100}.{v % 100}, WeasyPrint {VERSION}"))
+        results.append(Check("Pango", True, f"Pango {pango_version()}, WeasyPrint {VERSION}"))
         if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
             results.append(Check("HarfBuzz subsetting", True, "libharfbuzz-subset is installed"))
         else:

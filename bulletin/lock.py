@@ -1,8 +1,9 @@
 """One writer at a time per workspace.
 
 A second `bulletin build` (or publish) on the same workspace waits for the
-first to finish instead of interleaving its writes; the lock is an flock
-on output/.lock, released by the kernel if the holder dies.
+first to finish instead of interleaving its writes; two `bulletin send` at
+once would both find the same recipients unsent, so the second stops.  The
+locks are flocks, released by the kernel if the holder dies.
 """
 from __future__ import annotations
 
@@ -13,19 +14,24 @@ from pathlib import Path
 
 
 @contextmanager
-def workspace_lock(output: Path, on_wait=lambda message: None):
-    output.mkdir(parents=True, exist_ok=True)
-    path = output / ".lock"
+def held(path: Path, on_busy):
+    """Hold an flock on `path`.  If another process has it, `on_busy(holder_pid)` is called:
+    it may raise to give up; if it returns, this waits for the lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
-            on_wait(f"another build of this workspace is running (pid {holder}); waiting for it to finish")
+            on_busy(os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def workspace_lock(output: Path, on_wait=lambda message: None):
+    return held(output / ".lock", lambda pid: on_wait(
+        f"another build of this workspace is running (pid {pid}); waiting for it to finish"))

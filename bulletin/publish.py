@@ -18,13 +18,13 @@ import json
 import platform
 from pathlib import Path
 
-from . import __version__, fonts, numbering, workspace
+from . import __version__, doctor, fonts, numbering, workspace
 from .errors import BulletinError, Location, Report
 from .model import Edition, Issue, Publication
 from .render import html as html_render
 from .render import pdf as pdf_render
 from .render import theme
-from .writer import atomic_copy, atomic_write
+from .writer import atomic_write, copy_if_changed
 
 FOLDER = "published"
 MANIFEST = "manifest.json"
@@ -69,13 +69,11 @@ def check_unchanged(issues: list[Issue], root: Path, report: Report) -> set[Path
 
 def toolchain() -> dict:
     from weasyprint import VERSION
-    from weasyprint.text.ffi import pango
 
-    v = pango.pango_version()
     return {
         "bulletin": __version__,
         "weasyprint": VERSION,
-        "pango": f"{v // 10000}.{v // 100 % 100}.{v % 100}",
+        "pango": doctor.pango_version(),
         "python": platform.python_version(),
         "fonts": {role: face for role, face, _ in fonts.in_use()},
     }
@@ -100,7 +98,7 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     outputs = []
     for asset in issue.assets:
         target = folder / edition.assets_dir / asset.name
-        atomic_copy(asset.source, target)
+        copy_if_changed(asset.source, target)
         outputs.append(target)
     page = html_render.render(edition, pub, env, "screen")
     printed = html_render.render(edition, pub, env, "print", archival=True)

@@ -11,7 +11,6 @@ the certificate verified; the password comes from the environment only.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
@@ -19,13 +18,12 @@ import random
 import smtplib
 import ssl
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
-from . import addressbook, labels, numbering, publish
+from . import addressbook, labels, lock, numbering, publish
 from .build import load_series, select
 from .errors import BulletinError, Location, Report
 from .model import Edition, Publication
@@ -83,20 +81,11 @@ class DeliveryLog:
             os.close(fd)
 
 
-@contextmanager
 def _send_lock(folder: Path):
-    """Two sends of one workspace at once would both find the same recipients unsent."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / ".send.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BulletinError("another 'bulletin send' is running in this workspace",
-                                hint="wait for it to finish, then run send again") from None
-        yield
-    finally:
-        os.close(fd)
+    def busy(pid):
+        raise BulletinError(f"another 'bulletin send' is running in this workspace (pid {pid})",
+                            hint="wait for it to finish, then run send again")
+    return lock.held(folder / ".send.lock", busy)
 
 
 def _prepare(root: Path, selector: str, report: Report):

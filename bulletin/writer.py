@@ -29,5 +29,17 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def atomic_copy(source: Path, path: Path) -> None:
-    atomic_write(path, source.read_bytes())
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only different bytes, so that a build with nothing new touches nothing (and keeps
+    every file's time).  Returns whether it wrote."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def copy_if_changed(source: Path, path: Path) -> bool:
+    return write_if_changed(path, source.read_bytes())

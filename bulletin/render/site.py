@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import __version__, labels
 from ..errors import BulletinError, Report
 from ..model import Edition, Publication
-from ..writer import atomic_write
+from ..writer import write_if_changed
 from . import theme
 
 THUMBS = "thumbs"
@@ -111,11 +111,8 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
 
 
 def _write(path: Path, data: bytes, written: list[Path]) -> None:
-    """Write only what changed, so that a build with nothing new touches nothing."""
-    if path.exists() and path.read_bytes() == data:
-        return
-    atomic_write(path, data)
-    written.append(path)
+    if write_if_changed(path, data):
+        written.append(path)
 
 
 def index_search(out: Path, report: Report) -> None:
