@@ -32,18 +32,36 @@ class Series:
         return [numbering.edition(i) for i in self.issues]
 
 
-def load_series(root: Path, report: Report, reissuing: str | None = None, strict: bool = False) -> Series:
+@dataclass
+class Survey:
+    """What a build reads before it parses anything: the settings, the issue files' hashes
+    and the parse cache.  Made once; both the guess of what to typeset and the parsing use it."""
+
+    publication: Publication
+    context: str
+    cache: ParseCache
+    digests: dict[Path, str]
+
+
+def survey(root: Path, report: Report) -> Survey:
+    pub = workspace.load_publication(root, report)
+    context = _context(root)
+    return Survey(pub, context, ParseCache(workspace.output_dir(root), context),
+                  {p: _digest(p, root) for p in workspace.issue_files(root)})
+
+
+def load_series(root: Path, report: Report, reissuing: str | None = None, strict: bool = False,
+                seen: Survey | None = None) -> Series:
     """Read and check every issue of the workspace, and the numbering of the whole series.
 
     `reissuing`: the edition being published again, whose source may differ from the record.
     `strict`: a file with warnings counts as a file with errors.
+    `seen`: the survey of the workspace, when the caller has made it already.
     """
-    pub = workspace.load_publication(root, report)
-    context = _context(root)
-    cache = ParseCache(workspace.output_dir(root), context)
-    issues, failed, digests = [], [], {}
-    for path in workspace.issue_files(root):
-        digests[path] = _digest(path, root)
+    seen = seen or survey(root, report)
+    pub, cache, digests = seen.publication, seen.cache, seen.digests
+    issues, failed = [], []
+    for path in digests:
         cached = cache.get(path, digests[path])
         if cached is None:
             own = Report()
@@ -62,11 +80,11 @@ def load_series(root: Path, report: Report, reissuing: str | None = None, strict
     cache.save({str(p) for p in digests})
     numbering.check_series(issues, report, incomplete=bool(failed))
     changed = publish.check_unchanged(
-        [i for i in issues if not (reissuing and _matches(i, reissuing))], root, report)
+        [i for i in issues if not (reissuing and _matches(i, reissuing))], root, report, digests)
     failed += [i.source for i in issues if i.source in changed]
     issues = [i for i in issues if i.source not in changed]
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
-    return Series(pub, issues, failed, digests, context)
+    return Series(pub, issues, failed, digests, seen.context)
 
 
 def _context(root: Path) -> str:
@@ -82,19 +100,15 @@ def _digest(path: Path, root: Path) -> str:
         return ""
 
 
-def _expected_renders(root: Path, out: Path, look: str, force: bool) -> int:
+def _expected_renders(seen: Survey, out: Path, look: str, force: bool) -> int:
     """A cheap guess, before any parsing, of how many PDFs this build will typeset.
 
     Every one when the settings, fonts or templates changed; else the issue
     files that changed since they were last parsed.
     """
-    files = workspace.issue_files(root)
-    state = plan.load(out)
-    context = _context(root)
-    if force or state.get("_inputs") != plan.key(context, look):
-        return len(files)
-    cache = ParseCache(out, context)
-    return sum(1 for p in files if cache.get(p, _digest(p, root)) is None)
+    if force or plan.load(out).get("_inputs") != plan.key(seen.context, look):
+        return len(seen.digests)
+    return sum(1 for p, digest in seen.digests.items() if seen.cache.get(p, digest) is None)
 
 
 def select(series: Series, selectors: tuple[str, ...], root: Path, report: Report) -> list[Issue]:
@@ -174,24 +188,20 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
            progress, strict: bool = False) -> BuildResult:
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
-    first = Report()
-    try:
-        pub = workspace.load_publication(root, first)
-    except BulletinError:
-        report.extend(first)
-        raise
-    look = plan.theme_fingerprint([workspace.templates_dir(root), theme.theme_dir(pub.theme)])
-    expected = _expected_renders(root, out, look, force)
+    seen = survey(root, report)
+    look = plan.theme_fingerprint([workspace.templates_dir(root), theme.theme_dir(seen.publication.theme)])
+    expected = _expected_renders(seen, out, look, force)
     renderer = workers.Renderer(min(jobs, expected)) if expected else None
     try:
-        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict)
+        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict, seen)
     finally:
         if renderer is not None:
             renderer.close()
 
 
-def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict) -> BuildResult:
-    series = load_series(root, report, strict=strict)
+def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict,
+                seen) -> BuildResult:
+    series = load_series(root, report, strict=strict, seen=seen)
     chosen = select(series, selectors, root, report)
     pub = series.publication
     env = theme.environment(workspace.templates_dir(root), pub.theme)

@@ -52,14 +52,16 @@ def load_manifest(root: Path) -> dict:
                             "restore it from version control") from None
 
 
-def check_unchanged(issues: list[Issue], root: Path, report: Report) -> set[Path]:
-    """Published issues whose source changed since: errors; returns their paths."""
+def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: dict[Path, str]) -> set[Path]:
+    """Published issues whose source changed since: errors; returns their paths.
+
+    `digests`: the SHA-256 of each issue file, as the build has read them already."""
     records = load_manifest(root)["editions"]
     changed = set()
     for issue in issues:
         name = numbering.edition(issue).name
         record = records.get(name)
-        if record and record["source"] == _rel(issue.source, root) and sha256(issue.source) != record["source_sha256"]:
+        if record and record["source"] == _rel(issue.source, root) and digests[issue.source] != record["source_sha256"]:
             report.error(f"{name} was published on {record['published']} and its source has changed since",
                          Location(issue.source),
                          f"undo the change, or issue it again: bulletin publish {name} --reissue")
