@@ -44,14 +44,12 @@ def checks() -> list[Check]:
     if families is None:
         results.append(Check("fonts", False, "fc-list (fontconfig) is not installed", f"{APT} fontconfig"))
         return results
-    for role, preferred, fallback, package in fonts.ROLES:
-        have = next((f for f in preferred if f in families), None)
-        if have:
-            results.append(Check(f"font for {role}", True, have))
-        elif fallback in families:
-            results.append(Check(f"font for {role}", True, f"{fallback} (in place of {preferred[0]})"))
-        else:
+    for (role, preferred, fallback, package), (_, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
+        if face is None:
             results.append(Check(f"font for {role}", False, f"neither {preferred[0]} nor {fallback} is installed",
                                  f"{APT} {package}"))
+        else:
+            results.append(Check(f"font for {role}", True,
+                                 f"{face} (in place of {preferred[0]})" if substitute else face))
     return results
 

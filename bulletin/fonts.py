@@ -55,14 +55,34 @@ def substitution_note() -> str:
 
 
 @lru_cache(maxsize=16)
-def _face_cmap(face: str) -> frozenset[int]:
+def face_file(face: str) -> tuple[str, int] | None:
+    """(font file, index in a collection) fontconfig resolves a face to; None if none."""
     out = subprocess.run(["fc-match", "--format", "%{file}\n%{index}", face],
                          capture_output=True, text=True).stdout.split("\n")
-    if len(out) < 2 or not out[0]:
+    if len(out) < 2 or not out[0] or not os.path.exists(out[0]):
+        return None
+    return out[0], int(out[1] or 0)
+
+
+def fingerprint(faces: list[str]) -> str:
+    """The faces' files with their sizes and times: changes when a font is installed or updated."""
+    parts = []
+    for face in faces:
+        found = face_file(face)
+        if found:
+            st = os.stat(found[0])
+            parts.append(f"{face}={found[0]}#{found[1]}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=16)
+def _face_cmap(face: str) -> frozenset[int]:
+    found = face_file(face)
+    if found is None:
         return frozenset()
     from fontTools.ttLib import TTFont  # only when a check runs
 
-    path, index = out[0], int(out[1] or 0)
+    path, index = found
     try:
         font = TTFont(path, fontNumber=index, lazy=True) if path.endswith((".ttc", ".otc")) \
             else TTFont(path, lazy=True)
@@ -101,14 +121,8 @@ def coverage() -> frozenset[int] | None:
 
 
 def _coverage_cache(faces: list[str]) -> Path | None:
-    files = []
-    for face in faces:
-        path = subprocess.run(["fc-match", "--format", "%{file}", face], capture_output=True, text=True).stdout
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        files.append(f"{face}={path}:{st.st_size}:{st.st_mtime_ns}")
-    digest = hashlib.sha256("\n".join(files).encode()).hexdigest()[:24]
+    if any(face_file(f) is None for f in faces):
+        return None
+    digest = hashlib.sha256(fingerprint(faces).encode()).hexdigest()[:24]
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "bulletin" / f"coverage-{digest}.json"

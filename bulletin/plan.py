@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,16 +24,7 @@ STATE = ".plan.json"
 @lru_cache(maxsize=1)
 def fonts_fingerprint() -> str:
     """The font files the theme resolves to, with their sizes and times: a changed font renders anew."""
-    parts = []
-    for _, face, _ in fonts.in_use():
-        if not face:
-            continue
-        out = subprocess.run(["fc-match", "--format", "%{file}", face], capture_output=True, text=True).stdout
-        path = Path(out)
-        if out and path.exists():
-            st = path.stat()
-            parts.append(f"{face}={path}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts)
+    return fonts.fingerprint([face for _, face, _ in fonts.in_use() if face])
 
 
 @lru_cache(maxsize=1)
