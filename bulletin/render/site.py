@@ -42,6 +42,14 @@ def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
     return buf.getvalue(), image.width, image.height
 
 
+def _png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR (bytes 16-24): no image library for a build
+    that only lists the thumbnails it made before."""
+    with path.open("rb") as f:
+        head = f.read(24)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def card(edition: Edition, thumb: tuple[int, int]) -> dict:
     return {
         "name": edition.name,
@@ -71,10 +79,7 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
         if not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
             data, _, _ = thumbnail(pdf)  # the workers make them; this is for a PDF without one
             _write(thumb, data, written)
-        from PIL import Image
-        with Image.open(thumb) as img:
-            size = img.size
-        cards.append(card(edition, size))
+        cards.append(card(edition, _png_size(thumb)))
     cards.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
     years: dict[int, list[dict]] = {}
     for c in cards:
