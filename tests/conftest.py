@@ -3,6 +3,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,25 @@ def sample(tmp_path_factory):
     shutil.copytree(REPO / "issues", root / "issues")
     proc = run("build", cwd=root, check=True)
     return root, proc
+
+
+class Page(HTMLParser):
+    """An HTML page read back: its tags with attributes, ids, text, and (tag, url) links."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.ids, self.text, self.links = [], set(), [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        self.links += [(tag, attrs[key]) for key in ("href", "src") if attrs.get(key) is not None]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def attr(self, tag, name):
+        return [a[name] for t, a in self.tags if t == tag and name in a]

@@ -3,11 +3,15 @@
 Built from the sample publication's own paragraphs, so the text is real
 Chinese prose; the images are drawn with Pillow (a WeasyPrint dependency).
 """
+import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
 from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synth import paragraphs  # noqa: E402 - the same real paragraphs the benchmark uses
 
 CONFIG = """\
 title: [清远市创建国家环保模范城市, 工作简报]
@@ -25,14 +29,6 @@ TITLES = [
     "阳山县深入开展大气污染防治专项行动", "连山县打造生态文明建设示范点", "连南县推进畜禽养殖污染治理",
     "市住建局加快建筑工地扬尘管控", "市交通运输局推进高排放车辆淘汰", "市教育局开展创模进校园活动",
 ]
-
-
-def paragraphs() -> list[str]:
-    out = []
-    for path in sorted((REPO / "issues").glob("*.md")):
-        body = path.read_text(encoding="utf-8").split("---", 2)[2]
-        out += [p for p in body.split("\n\n") if len(p) > 60 and not p.startswith(("#", "|", "{", ":"))]
-    return out
 
 
 def picture(path: Path, seed: int) -> None:

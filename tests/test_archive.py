@@ -6,37 +6,18 @@ import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, Page
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-class Links(HTMLParser):
-    def __init__(self, text):
-        super().__init__()
-        self.links, self.ids, self.text = [], set(), []
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        for key in ("href", "src"):
-            if attrs.get(key) is not None:
-                self.links.append((tag, attrs[key]))
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +51,7 @@ def browser():
 
 def test_index_lists_every_edition_newest_first_by_year(site):
     html = (site / "index.html").read_text(encoding="utf-8")
-    page = Links(html)
+    page = Page(html)
     assert '<html lang="zh-CN">' in html
     years = re.findall(r'<h2 id="y(\d{4})">', html)
     assert years == ["2019", "2018"]
@@ -113,7 +94,7 @@ def test_feed_and_sitemap_have_absolute_links(site):
 
 def test_no_external_requests(site):
     for path in site.glob("*.html"):
-        for tag, url in Links(path.read_text(encoding="utf-8")).links:
+        for tag, url in Page(path.read_text(encoding="utf-8")).links:
             if tag != "a":
                 assert not urlsplit(url).scheme and not url.startswith("//"), (path.name, url)
 
@@ -122,14 +103,14 @@ def check_links_on_disk(folder):
     """Every relative link and fragment of every page resolves to a file (and an id) in the folder."""
     checked = 0
     for page in folder.glob("*.html"):
-        for tag, url in Links(page.read_text(encoding="utf-8")).links:
+        for tag, url in Page(page.read_text(encoding="utf-8")).links:
             if urlsplit(url).scheme:
                 continue
             target, fragment = urldefrag(url)
             path = (page.parent / unquote(target)).resolve() if target else page
             assert path.is_file(), f"{page.name}: {url}"
             if fragment and path.suffix == ".html":
-                assert fragment in Links(path.read_text(encoding="utf-8")).ids, f"{page.name}: {url}"
+                assert fragment in Page(path.read_text(encoding="utf-8")).ids, f"{page.name}: {url}"
             checked += 1
     return checked
 

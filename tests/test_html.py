@@ -2,29 +2,11 @@
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-
-class Page(HTMLParser):
-    def __init__(self, text):
-        super().__init__()
-        self.tags, self.ids, self.text = [], set(), []
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def attr(self, tag, name):
-        return [a[name] for t, a in self.tags if t == tag and name in a]
+from conftest import Page
 
 
 @pytest.fixture(scope="module")
