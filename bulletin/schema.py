@@ -100,6 +100,16 @@ def flag(name: str, value: Any) -> bool:
     raise Invalid(f"'{name}' must be true or false, got {_shown(value)}")
 
 
+def number_between(low: float, high: float, whole: bool = False):
+    def convert(name: str, value: Any):
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, kinds) and not isinstance(value, bool) and low <= value <= high:
+            return value if whole else float(value)
+        what = "a whole number" if whole else "a number"
+        raise Invalid(f"'{name}' must be {what} from {low} to {high}, got {_shown(value)}")
+    return convert
+
+
 def one_of(*choices: str):
     def convert(name: str, value: Any) -> str:
         if isinstance(value, str) and value in choices:
@@ -159,10 +169,8 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
         raise Invalid(f"'{name}' must be a mapping (host, port, security, user, from)")
     spec = {
         "host": text, "port": positive_int, "security": one_of("starttls", "ssl"), "user": text,
-        "from": text, "per_recipient": flag, "cafile": text, "retries": lambda n, v: v if isinstance(v, int)
-        and not isinstance(v, bool) and 0 <= v <= 10 else _fail(f"'{n}' must be a whole number from 0 to 10, got {_shown(v)}"),
-        "retry_delay": lambda n, v: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 600
-        else _fail(f"'{n}' must be a number of seconds, got {_shown(v)}"),
+        "from": text, "per_recipient": flag, "cafile": text,
+        "retries": number_between(0, 10, whole=True), "retry_delay": number_between(0, 600),
     }
     out: dict[str, Any] = {}
     for key, item in value.items():
@@ -179,10 +187,6 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
             report.error(f"'smtp' has no '{key}'", where, "for example: host: smtp.example.gov.cn, "
                          "from: 简报 <jianbao@example.gov.cn>")
     return out
-
-
-def _fail(message: str):
-    raise Invalid(message)
 
 
 @dataclass(frozen=True)
