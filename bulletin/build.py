@@ -10,14 +10,17 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, issuefile, labels, numbering, plan, publish, workers, workspace
+from . import fonts, labels, numbering, plan, workers, workspace
 from .errors import BulletinError, Diagnostic, Location, Report
 from .cache import ParseCache
 from .lock import workspace_lock
 from .model import REGULAR, Edition, Issue, Publication
-from .render import html as html_render
-from .render import site, theme
 from .writer import atomic_write, copy_if_changed, write_if_changed
+
+# Parsing and templating (markdown-it, Jinja2; issuefile, publish and render.*
+# below) are imported inside the functions that use them: a build forks its
+# typesetting workers first, from a process that has not loaded them, and the
+# workers import WeasyPrint while this process imports and parses.
 
 
 @dataclass
@@ -58,6 +61,8 @@ def load_series(root: Path, report: Report, reissuing: str | None = None, strict
     `strict`: a file with warnings counts as a file with errors.
     `seen`: the survey of the workspace, when the caller has made it already.
     """
+    from . import issuefile, publish
+
     seen = seen or survey(root, report)
     pub, cache, digests = seen.publication, seen.cache, seen.digests
     issues, failed = [], []
@@ -152,6 +157,8 @@ class BuildResult:
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
                     on_wait=lambda message: None) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
+    from . import publish
+
     with workspace_lock(workspace.output_dir(root), on_wait):
         series = load_series(root, report, reissuing=selector if reissue else None)
         chosen = select(series, (selector,), root, report)
@@ -189,7 +196,7 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
     seen = survey(root, report)
-    look = plan.theme_fingerprint([workspace.templates_dir(root), theme.theme_dir(seen.publication.theme)])
+    look = plan.theme_fingerprint([workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)])
     expected = _expected_renders(seen, out, look, force)
     renderer = workers.Renderer(min(jobs, expected)) if expected else None
     try:
@@ -201,6 +208,9 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
 
 def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict,
                 seen) -> BuildResult:
+    from .render import html as html_render
+    from .render import site, theme
+
     series = load_series(root, report, strict=strict, seen=seen)
     chosen = select(series, selectors, root, report)
     pub = series.publication
@@ -272,6 +282,8 @@ def _on_disk(series: Series, out: Path, failed: set[str], claimed: dict[str, Iss
 def _write_pages(series, out, env, state, keys, failed, claimed, report) -> bool:
     """The web page of every edition on disk: rendered when it, or a neighbour it links to,
     changed.  Returns whether any page was written."""
+    from .render import html as html_render
+
     pub = series.publication
     on_disk = _on_disk(series, out, failed, claimed)
     words = labels.words(pub.language)

@@ -20,7 +20,6 @@ import click
 from . import __version__, doctor, fonts, scaffold, textcheck, workspace
 from .build import build as build_editions
 from .build import load_series, publish_edition
-from .publish import verify as verify_published
 from .errors import BulletinError, Report, display_path
 from .model import KIND_ALIASES
 
@@ -232,6 +231,8 @@ def publish_(ctx, issue, reissue):
 @_guarded
 def verify(ctx):
     """Recompute the SHA-256 of every published source and output, and report any difference."""
+    from .publish import verify as verify_published
+
     with _reporting() as report:
         count = verify_published(_root(ctx), report)
     if report.errors:

@@ -25,6 +25,9 @@ def pango_version() -> str:
 
 
 def checks() -> list[Check]:
+    from .render import libraries
+
+    libraries.install()
     results = []
     try:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset

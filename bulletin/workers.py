@@ -40,8 +40,9 @@ class Result:
 def _init() -> None:
     import importlib
 
-    from .render import cjk
+    from .render import cjk, libraries
 
+    libraries.install()
     importlib.import_module("weasyprint")  # loaded once per worker, before the first job
     cjk.install()
 

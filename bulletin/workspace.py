@@ -121,3 +121,15 @@ def output_dir(root: Path) -> Path:
 
 def templates_dir(root: Path) -> Path:
     return root / TEMPLATES
+
+
+THEMES = Path(__file__).resolve().parent / "themes"
+
+
+def theme_dir(theme: str) -> Path:
+    """The folder of a theme that ships with bulletin (templates_dir overrides its files)."""
+    folder = THEMES / theme
+    if not folder.is_dir():
+        known = ", ".join(sorted(p.name for p in THEMES.iterdir() if p.is_dir()))
+        raise BulletinError(f"there is no theme '{theme}'", hint=f"themes: {known}")
+    return folder

@@ -107,3 +107,22 @@ def test_an_issue_with_errors_is_checked_again_when_its_image_appears(ws):
     assert proc.returncode == 1 and "image 'later.png' does not exist" in proc.stderr
     (ws / "issues" / "later.png").write_bytes(PNG)  # the issue file itself is unchanged
     assert rendered(run("build", cwd=ws, check=True)) == ["2018-01"]
+
+
+def test_library_lookup_agrees_with_ctypes():
+    """render/libraries.py answers from one read of the linker cache what ctypes.util answers
+    by running ldconfig, gcc and ld: it must give the same names, misses included."""
+    import ctypes.util
+
+    from bulletin.render import libraries
+
+    cache = libraries._ldconfig_cache()
+    assert cache, "ldconfig -p printed nothing"
+    original = ctypes.util.find_library
+    if getattr(original, "bulletin", False):  # installed by a build in this process
+        original = original.original
+    fast = libraries.cached_find_library(cache, original)
+    names = ["pango-1.0", "gobject-2.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0",
+             "libgobject-2.0-0", "gobject-2.0-0", "c", "m", "no-such-library-anywhere"]
+    assert [fast(n) for n in names] == [original(n) for n in names]
+    assert fast("pango-1.0") == "libpango-1.0.so.0"

@@ -14,17 +14,9 @@ import jinja2
 from markupsafe import Markup
 
 from ..errors import BulletinError, Location
+from ..workspace import theme_dir
 
-THEMES = Path(__file__).resolve().parent.parent / "themes"
 EXTRA_CSS = "extra.css"
-
-
-def theme_dir(theme: str) -> Path:
-    folder = THEMES / theme
-    if not folder.is_dir():
-        known = ", ".join(sorted(p.name for p in THEMES.iterdir() if p.is_dir()))
-        raise BulletinError(f"there is no theme '{theme}'", hint=f"themes: {known}")
-    return folder
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
