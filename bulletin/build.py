@@ -97,6 +97,13 @@ def _context(root: Path) -> str:
     return hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
 
 
+def _sha256_of(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _digest(path: Path, root: Path) -> str:
     """The SHA-256 of an issue file; "" for one that may not be read (a link out of the workspace)."""
     try:
@@ -113,7 +120,7 @@ def _expected_renders(seen: Survey, out: Path, look: str, force: bool) -> int:
     """
     if force or plan.load(out).get("_inputs") != plan.key(seen.context, look):
         return len(seen.digests)
-    return sum(1 for p, digest in seen.digests.items() if seen.cache.get(p, digest) is None)
+    return sum(1 for p, digest in seen.digests.items() if not seen.cache.has(p, digest))
 
 
 def select(series: Series, selectors: tuple[str, ...], root: Path, report: Report) -> list[Issue]:
@@ -173,14 +180,15 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
 
 
 def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda message: None,
-          jobs: int | None = None, force: bool = False, progress=None, strict: bool = False) -> BuildResult:
+          jobs: int | None = None, force: bool = False, progress=None, strict: bool = False,
+          spare: workers.Worker | None = None) -> BuildResult:
     """Render what changed (or everything, with `force`), then the web pages and the archive.
 
     `jobs`: processes rendering PDFs (default: every core); `progress(done, total, name)`
-    is called as each PDF is finished.
+    is called as each PDF is finished; `spare`: a typesetting process already started.
     """
     with workspace_lock(workspace.output_dir(root), on_wait):
-        return _build(root, selectors, report, jobs or workers.default_jobs(), force, progress, strict)
+        return _build(root, selectors, report, jobs or workers.default_jobs(), force, progress, strict, spare)
 
 
 def _remove_stale_parts(out: Path) -> None:
@@ -192,22 +200,23 @@ def _remove_stale_parts(out: Path) -> None:
 
 
 def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, force: bool,
-           progress, strict: bool = False) -> BuildResult:
+           progress, strict: bool = False, spare: workers.Worker | None = None) -> BuildResult:
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
     seen = survey(root, report)
     look = plan.theme_fingerprint([workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)])
     expected = _expected_renders(seen, out, look, force)
-    renderer = workers.Renderer(min(jobs, expected)) if expected else None
+    renderer = workers.Renderer(min(jobs, expected), spare) if expected else None
     try:
-        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict, seen)
+        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict, seen,
+                           None if renderer else spare)
     finally:
         if renderer is not None:
             renderer.close()
 
 
 def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict,
-                seen) -> BuildResult:
+                seen, spare) -> BuildResult:
     from .render import html as html_render
     from .render import site, theme
 
@@ -239,14 +248,23 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
             report.add(exc.diagnostic)
             failed.add(edition.name)
             continue
-        todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source), key))
+        todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source,
+                                          current=_sha256_of(out / edition.pdf_name)), key))
 
     by_name = {e.name: (e, k) for e, _, k in todo}
     late = None
     if todo and renderer is None:
-        renderer = late = workers.Renderer(min(jobs, len(todo)))  # the guess missed (a PDF was deleted, say)
+        renderer = late = workers.Renderer(min(jobs, len(todo)), spare)  # the guess missed (a PDF was deleted, say)
+    # Before the PDFs, so that it is made while they are typeset: the web pages of the
+    # editions that will be on disk, and the search index over them (in a thread).
+    expected = _on_disk(series, out, failed, claimed, rendering=set(by_name))
+    _write_pages(series, expected, out, env, state, keys, report)
+    indexer = _index_search(out, expected, state)
+    # Longest first, so that the last to finish is a short one and no worker idles long at the end.
+    queue = sorted((j for _, j, _ in todo), key=lambda j: len(j.html), reverse=True)
+    results = renderer.submit(queue) if todo else iter(())
     try:
-        for done, res in enumerate(renderer.run([j for _, j, _ in todo]) if todo else (), 1):
+        for done, res in enumerate(results, 1):
             edition, key = by_name[res.name]
             result.peak_rss = max(result.peak_rss, res.peak_rss)
             if progress:
@@ -257,37 +275,73 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
                 continue
             for asset in edition.issue.assets:
                 copy_if_changed(asset.source, out / edition.assets_dir / asset.name)
-            if write_if_changed(out / edition.pdf_name, res.data):
+            if write_if_changed(out / edition.pdf_name, res.data) and res.thumb is not None:
                 atomic_write(out / site.THUMBS / f"{edition.name}.png", res.thumb)
             state[edition.name] = key
             result.built.append(Built(edition, out / edition.pdf_name, out / edition.html_name, res.pages))
+        on_disk = _on_disk(series, out, failed, claimed)
+        inputs = plan.key(series.context, look)
+        # the archive pages, while the search index may still be in the making
+        state["archive"] = site.write_site(pub, on_disk, out, env, report, context=inputs,
+                                           previous=state.get("archive"))
+        indexer.wait()
     finally:
+        searchable = _record_search(indexer, state, report)
         plan.save(out, state)  # what was finished stays finished, even if the build stops here
         if late is not None:
             late.close()
     result.built.sort(key=lambda b: (b.edition.issue.date, b.edition.name))
-    pages_changed = _write_pages(series, out, env, state, keys, failed, claimed, report)
-    site.write_site(pub, _on_disk(series, out, failed, claimed), out, env, report, reindex=pages_changed)
-    state["_inputs"] = plan.key(series.context, look)
+    if on_disk != expected:  # an edition failed: its neighbours now link past it, and search skips it
+        _write_pages(series, on_disk, out, env, state, keys, report)
+        if searchable:  # (a Pagefind that failed once is not run again)
+            again = _index_search(out, on_disk, state)
+            again.wait()
+            _record_search(again, state, report)
+    state["_inputs"] = inputs
     plan.save(out, state)
     return result
 
 
-def _on_disk(series: Series, out: Path, failed: set[str], claimed: dict[str, Issue]) -> list[Edition]:
-    """The editions the archive lists: those with a PDF, and of a duplicate number the one built."""
-    return [e for e in series.editions() if (out / e.pdf_name).exists() and e.name not in failed
+def _index_search(out: Path, editions: list[Edition], state: dict):
+    """Start indexing the edition pages for search, unless the index in place was made from
+    these very pages."""
+    from .render import site
+
+    indexer = site.SearchIndexer(out)
+    key = site.search_key(out, editions)
+    current = state.get("search") == key and (out / site.SEARCH / "pagefind.js").exists()
+    if editions and not current:
+        indexer.start(editions, key)
+    return indexer
+
+
+def _record_search(indexer, state: dict, report: Report) -> bool:
+    """Note the index made; False if Pagefind failed (reported)."""
+    if indexer.made:
+        state["search"] = indexer.made
+    if indexer.problem is None:
+        return True
+    report.add(indexer.problem.diagnostic)
+    indexer.problem = None
+    return False
+
+
+def _on_disk(series: Series, out: Path, failed: set[str], claimed: dict[str, Issue],
+             rendering: set[str] = frozenset()) -> list[Edition]:
+    """The editions the archive lists: those with a PDF (or, with `rendering`, whose PDF is
+    being typeset), and of a duplicate number the one built."""
+    return [e for e in series.editions()
+            if (e.name in rendering or (out / e.pdf_name).exists()) and e.name not in failed
             and claimed.get(e.name, e.issue) is e.issue]
 
 
-def _write_pages(series, out, env, state, keys, failed, claimed, report) -> bool:
+def _write_pages(series, on_disk, out, env, state, keys, report) -> None:
     """The web page of every edition on disk: rendered when it, or a neighbour it links to,
-    changed.  Returns whether any page was written."""
+    changed."""
     from .render import html as html_render
 
     pub = series.publication
-    on_disk = _on_disk(series, out, failed, claimed)
     words = labels.words(pub.language)
-    changed = False
     for i, edition in enumerate(on_disk):
         previous = on_disk[i - 1] if i else None
         following = on_disk[i + 1] if i + 1 < len(on_disk) else None
@@ -307,8 +361,7 @@ def _write_pages(series, out, env, state, keys, failed, claimed, report) -> bool
         except BulletinError as exc:
             report.add(exc.diagnostic)
             continue
-        changed = write_if_changed(path, page) or changed
+        write_if_changed(path, page)
         state["page:" + edition.name] = page_key
-    return changed
 
 

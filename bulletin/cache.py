@@ -41,11 +41,17 @@ class ParseCache:
         except (OSError, ValueError, AttributeError):
             pass
 
+    def has(self, path: Path, digest: str) -> bool:
+        """Whether the file is cached for these bytes and images (without reading the entry)."""
+        entry = self.entries.get(str(path))
+        return bool(entry) and entry.get("sha") == digest and \
+            all(_stat(Path(p)) == [p, s, m] for p, s, m in entry["deps"])
+
     def get(self, path: Path, digest: str):
         """(Issue or None, diagnostics) if cached for these bytes and images; else None."""
-        entry = self.entries.get(str(path))
-        if not entry or entry.get("sha") != digest or any(_stat(Path(p)) != [p, s, m] for p, s, m in entry["deps"]):
+        if not self.has(path, digest):
             return None
+        entry = self.entries[str(path)]
         try:
             issue = issue_from_dict(entry["issue"]) if entry["issue"] else None
             diagnostics = [Diagnostic(d[0], d[1], Location(Path(d[2]), d[3], d[4]) if d[2] else None, d[5])

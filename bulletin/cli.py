@@ -17,11 +17,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__, doctor, fonts, scaffold, textcheck, workspace
-from .build import build as build_editions
-from .build import load_series, publish_edition
+from . import __version__, workers
 from .errors import BulletinError, Report, display_path
 from .model import KIND_ALIASES
+
+# The commands import what they use (parsing, templates, the build) when they
+# run: 'bulletin build' starts its first typesetting process before that.
 
 
 def _print_report(report: Report) -> None:
@@ -65,6 +66,8 @@ def _guarded(func):
 
 
 def _root(ctx: click.Context) -> Path:
+    from . import workspace
+
     return workspace.find_root(ctx.obj["dir"], search_parents=not ctx.obj["explicit"])
 
 
@@ -79,7 +82,12 @@ def main(ctx: click.Context, directory: Path | None):
     A workspace is a folder with bulletin.yaml and issues/*.md; editions are
     written to output/.  Run 'bulletin COMMAND --help' for each command.
     """
-    ctx.obj = {"dir": directory or Path.cwd(), "explicit": directory is not None}
+    ctx.obj = {"dir": directory or Path.cwd(), "explicit": directory is not None, "spare": None}
+    if ctx.invoked_subcommand == "build" and workers.default_jobs() > 1:
+        # Loading WeasyPrint takes longer than anything a build does before its
+        # first PDF; with a core to spare, start now.  Killed if not needed.
+        ctx.obj["spare"] = spare = workers.Worker()
+        ctx.call_on_close(spare.stop)
 
 
 @main.command()
@@ -90,6 +98,8 @@ def main(ctx: click.Context, directory: Path | None):
 @_guarded
 def init(ctx, folder, title, publisher):
     """Make a new workspace in FOLDER (default: the current folder)."""
+    from . import scaffold
+
     base = ctx.obj["dir"]
     target = (base / folder) if folder else base
     for path in scaffold.init(target, title_line=title, publisher=publisher):
@@ -105,6 +115,8 @@ def init(ctx, folder, title, publisher):
 @_guarded
 def new(ctx, date_text, kind):
     """Write the next issue file, numbered from the existing issues, and print its path."""
+    from . import scaffold
+
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:
@@ -121,6 +133,9 @@ def new(ctx, date_text, kind):
 @_guarded
 def check(ctx, strict, fix):
     """Check every issue file and the numbering of the whole series."""
+    from . import fonts, textcheck, workspace
+    from .build import load_series
+
     root = _root(ctx)
     if fix:
         for path in workspace.issue_files(root):
@@ -160,10 +175,12 @@ def build(ctx, issues, jobs, force, stats, strict):
     (2018-02.pdf); special issues add their kind: 2018-zk01 (增刊),
     2018-zhk01 (专刊), 2018-tk01 (特刊).
     """
+    from .build import build as build_editions
+
     started = time.monotonic()
     with _reporting() as report, _Progress() as progress:
         result = build_editions(_root(ctx), tuple(issues), report, on_wait=_say, jobs=jobs, force=force,
-                                progress=progress, strict=strict)
+                                progress=progress, strict=strict, spare=ctx.obj["spare"])
     for b in result.built:
         click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
     current = f"; {result.up_to_date} up to date" if result.up_to_date else ""
@@ -216,6 +233,8 @@ def publish_(ctx, issue, reissue):
     After this, changing the issue file is an error until it is published
     again with --reissue.  Keep published/ in version control.
     """
+    from .build import publish_edition
+
     with _reporting() as report:
         result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say)
     if result is None:
@@ -247,6 +266,7 @@ def verify(ctx):
 @_guarded
 def serve(ctx, port):
     """Build, serve the archive on 127.0.0.1, rebuild what changed and reload the open page."""
+    from .build import build as build_editions
     from .serve import serve as serve_site
 
     root = _root(ctx)
@@ -314,6 +334,8 @@ def send_(ctx, issue, dry_run, show_status):
 @_guarded
 def list_(ctx):
     """The editions, one a line: period label, date, first article's title."""
+    from .build import load_series
+
     with _reporting() as report:
         series = load_series(_root(ctx), report)
     rows = []
@@ -333,6 +355,8 @@ def list_(ctx):
 @_guarded
 def doctor_():
     """Say what this machine lacks for typesetting (fonts, HarfBuzz, Pango) and how to install it."""
+    from . import doctor
+
     results = doctor.checks()
     for c in results:
         mark = "ok " if c.ok else "MISSING"

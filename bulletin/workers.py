@@ -3,16 +3,24 @@
 Each worker imports WeasyPrint and installs the CJK line justification
 once, then renders many editions; Pango keeps the fonts it has loaded.
 A job is plain data (the print HTML and paths), so the main process never
-imports WeasyPrint for a parallel build.
+imports WeasyPrint.
+
+The first worker can be started before the build knows that it will
+typeset (`Worker()` from the command line, as the command starts): it
+imports WeasyPrint, 0.4-0.6 s, while this process imports, reads and
+parses.  A worker that was not needed is killed, not waited for.
 """
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import resource
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+from collections import deque
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from .errors import BulletinError, Diagnostic, Location
@@ -25,6 +33,7 @@ class Job:
     base: Path
     root: Path
     source: Path
+    current: str = ""    # SHA-256 of the edition's PDF on disk: the same PDF needs no new thumbnail
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,9 @@ class Result:
     pages: int
     problem: Diagnostic | None
     peak_rss: int        # bytes, of the process that rendered it
-    thumb: bytes | None  # page 1 as a PNG, made here so that it is made in parallel too
+    thumb: bytes | None  # page 1 as a PNG, made here so that it is made in parallel too;
+                         # None when the PDF is the one on disk
+    fatal: bool = False  # the worker cannot typeset at all (WeasyPrint did not load)
 
 
 def _init() -> None:
@@ -52,19 +63,21 @@ def render(job: Job) -> Result:
 
     from .render.site import thumbnail
 
+    # A WeasyPrint document is a web of cycles: collect the last job's now, or a
+    # worker grows by ~35 MiB an edition until the collector runs.  (Done here,
+    # not after the job, so that no result waits for it.)
+    gc.collect()
     thumb = None
     try:
         pdf = pdf_render.render(job.html, base=job.base, root=job.root, source=job.source)
         data, pages, problem = pdf.data, pdf.pages, None
-        thumb = thumbnail(data)[0]
+        if hashlib.sha256(data).hexdigest() != job.current:
+            thumb = thumbnail(data)[0]
     except BulletinError as exc:
         data, pages, problem = None, 0, exc.diagnostic
     except MemoryError:
         data, pages, problem = None, 0, Diagnostic("error", "ran out of memory typesetting this issue",
                                                    Location(job.source))
-    # A WeasyPrint document is a web of cycles; collect it now, before the next
-    # job, or a worker grows by ~35 MiB an edition until the collector runs.
-    gc.collect()
     return Result(job.name, data, pages, problem, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, thumb)
 
 
@@ -72,30 +85,128 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _ready() -> bool:
-    return True
+def _serve(conn) -> None:
+    """A worker's life: load WeasyPrint, then render each job sent until told to stop.
+
+    Ctrl-C is the build's to handle: it stops the workers it started.  A
+    build that was killed closes its end of the pipe, and this one ends.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _init()
+        broken = None
+    except Exception as exc:  # noqa: BLE001 - e.g. Pango missing: every job gets the reason
+        broken = f"WeasyPrint could not be loaded: {type(exc).__name__}: {exc}"
+    try:
+        while (job := conn.recv()) is not None:
+            if broken:
+                conn.send(_failed(job, broken, "run 'bulletin doctor' to see what is missing", fatal=True))
+                continue
+            try:
+                result = render(job)
+            except Exception as exc:  # noqa: BLE001 - a bug must cost one edition, not the build
+                result = _failed(job, f"internal error while typesetting: {type(exc).__name__}: {exc}",
+                                 "this is a bug in bulletin or WeasyPrint; please report it with the issue file")
+            conn.send(result)
+    except (EOFError, OSError):
+        pass
+
+
+def _failed(job: Job, message: str, hint: str, fatal: bool = False) -> Result:
+    return Result(job.name, None, 0, Diagnostic("error", message, Location(job.source), hint), 0, None, fatal)
+
+
+class Worker:
+    """One typesetting process, forked now from this (still small) process."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), name="bulletin-typesetter", daemon=True)
+        self.process.start()
+        child.close()
+        self.job: Job | None = None   # the job it is typesetting
+        self.used = False             # whether it was given any
+
+    def give(self, job: Job) -> bool:
+        """Send it a job; False if it has died."""
+        try:
+            self.conn.send(job)
+        except OSError:
+            return False
+        self.job, self.used = job, True
+        return True
+
+    def take(self) -> Result:
+        """The result of its job; a Result with a problem if the process died doing it."""
+        job, self.job = self.job, None
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(5)
+            code = self.process.exitcode
+            why = f"it was killed by signal {-code}" if code and code < 0 else f"it exited with status {code}"
+            return _failed(job, f"the typesetting process stopped while typesetting this issue: {why}",
+                           "build again; if it stops again, report it with the issue file")
+
+    def stop(self) -> None:
+        """Let an idle worker finish; kill one that is busy, or was never used (it may be
+        still loading WeasyPrint, and nothing should wait for that)."""
+        if self.used and self.job is None and self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(30)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
 
 
 class Renderer:
-    """A pool of workers, started as soon as the build knows it will typeset.
+    """Workers that take the next job as each becomes free.
 
-    Started early, the workers import WeasyPrint (0.6 s) while this process
-    is still reading and checking the issues.
+    `spare`: a worker started earlier, used as the first of them.  A worker
+    that dies is replaced; the edition it was typesetting is reported failed.
     """
 
-    def __init__(self, workers: int):
-        # Forked now, before any issue is parsed: a worker is a copy of a small
-        # process (no parsed issues, no font tables) and starts in milliseconds.
-        context = multiprocessing.get_context("fork")
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init, mp_context=context)
-        for _ in range(workers):  # each starts, and imports WeasyPrint, now
-            self.pool.submit(_ready)
+    def __init__(self, workers: int, spare: Worker | None = None):
+        self.workers = ([spare] if spare else []) + [Worker() for _ in range(workers - (1 if spare else 0))]
 
-    def run(self, jobs: list[Job]):
-        """Yield a Result per job as each finishes."""
-        futures = [self.pool.submit(render, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+    def submit(self, jobs: list[Job]):
+        """Typeset the jobs, in this order; an iterator of a Result per job as each finishes."""
+        queue = deque(jobs)
+        replacements = len(jobs)  # a worker dies at most once a job, or the machine is broken
+        busy = {}
+
+        def feed(worker: Worker) -> None:
+            nonlocal replacements
+            while queue:
+                if worker.give(queue[0]):
+                    queue.popleft()
+                    busy[worker.conn] = worker
+                    return
+                if replacements == 0:
+                    raise BulletinError("the typesetting processes keep stopping before they start",
+                                        hint="run 'bulletin doctor'")
+                replacements -= 1
+                worker.stop()
+                self.workers.remove(worker)
+                worker = Worker()
+                self.workers.append(worker)
+
+        for worker in list(self.workers):
+            feed(worker)
+        while busy:
+            for conn in wait(list(busy)):
+                worker = busy.pop(conn)
+                result = worker.take()
+                if result.fatal:
+                    raise BulletinError(result.problem.message, hint=result.problem.hint)
+                feed(worker)
+                yield result
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for worker in self.workers:
+            worker.stop()

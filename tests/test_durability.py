@@ -1,6 +1,7 @@
 """Reproducible, atomic and archival outputs."""
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -135,3 +136,49 @@ def test_a_second_build_waits_for_the_first(sample):
     if first.returncode == 0 and "waiting" not in second.stderr:
         pytest.skip("the first build finished before the second started")  # a fast machine: nothing to wait for
     assert "another build of this workspace is running" in second.stderr
+
+
+def _typesetters(pid):
+    """The build's child processes that are typesetting workers (not Pagefind)."""
+    found = []
+    try:
+        for child in open(f"/proc/{pid}/task/{pid}/children").read().split():
+            if b"pagefind" not in open(f"/proc/{child}/cmdline", "rb").read():
+                found.append(int(child))
+    except OSError:  # a process that has just ended
+        pass
+    return found
+
+
+def _cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_typesetting_process_that_dies_costs_one_edition_not_the_build(tmp_path):
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(REPO / "bulletin.yaml", root)
+    shutil.copytree(REPO / "issues", root / "issues")
+    proc = subprocess.Popen([*BULLETIN, "build", "--jobs", "1"], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    killed = None
+    deadline = time.time() + 60
+    while killed is None and time.time() < deadline and proc.poll() is None:
+        for pid in _typesetters(proc.pid):
+            try:
+                if _cpu_seconds(pid) > 0.8:  # past loading WeasyPrint: typesetting an edition
+                    os.kill(pid, signal.SIGKILL)
+                    killed = pid
+            except (OSError, IndexError):
+                pass
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=300)
+    assert killed, "no typesetting process was seen"
+    assert proc.returncode == 1 and "Traceback" not in err
+    stopped = [line for line in err.splitlines() if "the typesetting process stopped" in line]
+    assert len(stopped) == 1 and "killed by signal 9" in stopped[0] and stopped[0].startswith("issues/20")
+    assert len(re.findall(r"wrote output/\S+\.pdf", out)) == 3   # the others, by a new worker
+    again = run("build", cwd=root, check=True)
+    assert len(re.findall(r"wrote output/\S+\.pdf", again.stdout)) == 1

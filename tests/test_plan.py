@@ -126,3 +126,40 @@ def test_library_lookup_agrees_with_ctypes():
              "libgobject-2.0-0", "gobject-2.0-0", "c", "m", "no-such-library-anywhere"]
     assert [fast(n) for n in names] == [original(n) for n in names]
     assert fast("pango-1.0") == "libpango-1.0.so.0"
+
+
+def search_pages(out) -> int:
+    import json
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(lang["page_count"] for lang in entry["languages"].values())
+
+
+def test_the_search_index_is_made_again_only_when_an_edition_page_changes(ws):
+    out = ws / "output"
+    index = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+    run("build", "--force", cwd=ws, check=True)  # PDFs typeset again, pages the same
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == index
+    source = ws / "issues" / "2018-01.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
+    run("build", cwd=ws, check=True)
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} != index
+    assert search_pages(out) == 4
+
+
+def test_an_edition_that_fails_typesetting_leaves_the_archive_and_the_search_index(ws, tmp_path):
+    """Pages and search are made while the PDFs are typeset, before it is known that one fails:
+    they are made again without it."""
+    (tmp_path / "secret.txt").write_text("secret")
+    (ws / "issues" / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" '
+        f'height="10"><image xlink:href="file://{tmp_path}/secret.txt" width="10" height="10"/></svg>')
+    shutil.rmtree(ws / "output")
+    source = ws / "issues" / "2018-02.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n![图](evil.svg)\n", encoding="utf-8")
+    proc = run("build", cwd=ws)
+    assert proc.returncode == 1 and "may not be used" in proc.stderr
+    assert rendered(proc) == ["2018-01", "2018-03", "2019-01"]
+    out = ws / "output"
+    assert search_pages(out) == 3
+    assert "2018-02" not in (out / "index.html").read_text(encoding="utf-8")
+    assert 'rel="next" href="2018-03.html"' in (out / "2018-01.html").read_text(encoding="utf-8")
