@@ -25,9 +25,9 @@ def pango_version() -> str:
 
 
 def checks() -> list[Check]:
-    from .render import libraries
+    from .render import speedups
 
-    libraries.install()
+    speedups.before_import()
     results = []
     try:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset

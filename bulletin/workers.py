@@ -51,10 +51,11 @@ class Result:
 def _init() -> None:
     import importlib
 
-    from .render import cjk, libraries
+    from .render import cjk, speedups
 
-    libraries.install()
+    speedups.before_import()
     importlib.import_module("weasyprint")  # loaded once per worker, before the first job
+    speedups.after_import()
     cjk.install()
 
 

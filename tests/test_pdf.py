@@ -1,6 +1,8 @@
 """The PDF editions of the sample publication, read back with real tools."""
+import os
 import re
 import subprocess
+import sys
 
 import pdfplumber
 import pypdf
@@ -134,3 +136,37 @@ def test_red_rule_under_the_masthead_spans_the_type_area(seed_pdf):
 
 def test_qpdf_finds_no_damage(seed_pdf):
     subprocess.run(["qpdf", "--check", str(seed_pdf)], capture_output=True, check=True)
+
+
+SPEEDUP_CHECK = r"""
+import hashlib, sys
+from pathlib import Path
+from bulletin import build, numbering, workspace
+from bulletin.errors import Report
+from bulletin.render import html, pdf, speedups, theme
+root = Path(sys.argv[1])
+series = build.load_series(root, Report())
+env = theme.environment(workspace.templates_dir(root), series.publication.theme)
+if sys.argv[2] == "off":
+    speedups.after_import = lambda: False  # pdf.render calls it: make it do nothing
+for issue in series.issues:
+    edition = numbering.edition(issue)
+    page = html.render(edition, series.publication, env, "print")
+    data = pdf.render(page, base=root / "output", root=root, source=issue.source).data
+    print(edition.name, hashlib.sha256(data).hexdigest())
+import weasyprint.pdf.fonts
+print("patched", isinstance(weasyprint.pdf.fonts.Font.__dict__.get("file_content"), property))
+"""
+
+
+def test_the_font_speedup_changes_no_byte_of_any_pdf(sample):
+    """render/speedups.py defers WeasyPrint's copy of each font file; the PDFs must not change."""
+    root, _ = sample
+    runs = {}
+    for mode in ("on", "off"):
+        proc = subprocess.run([sys.executable, "-c", SPEEDUP_CHECK, str(root), mode], capture_output=True,
+                              text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert proc.returncode == 0, proc.stderr
+        runs[mode] = proc.stdout.splitlines()
+    assert runs["on"][-1] == "patched True" and runs["off"][-1] == "patched False"
+    assert runs["on"][:-1] == runs["off"][:-1] and len(runs["on"]) == 5

@@ -110,18 +110,18 @@ def test_an_issue_with_errors_is_checked_again_when_its_image_appears(ws):
 
 
 def test_library_lookup_agrees_with_ctypes():
-    """render/libraries.py answers from one read of the linker cache what ctypes.util answers
+    """render/speedups.py answers from one read of the linker cache what ctypes.util answers
     by running ldconfig, gcc and ld: it must give the same names, misses included."""
     import ctypes.util
 
-    from bulletin.render import libraries
+    from bulletin.render import speedups
 
-    cache = libraries._ldconfig_cache()
+    cache = speedups._ldconfig_cache()
     assert cache, "ldconfig -p printed nothing"
     original = ctypes.util.find_library
     if getattr(original, "bulletin", False):  # installed by a build in this process
         original = original.original
-    fast = libraries.cached_find_library(cache, original)
+    fast = speedups.cached_find_library(cache, original)
     names = ["pango-1.0", "gobject-2.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0",
              "libgobject-2.0-0", "gobject-2.0-0", "c", "m", "no-such-library-anywhere"]
     assert [fast(n) for n in names] == [original(n) for n in names]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from . import cjk, libraries
+from . import cjk, speedups
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,11 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     image, a bad CSS rule), fails the edition: an official edition must not
     silently lack something.
     """
-    libraries.install()
+    speedups.before_import()
     from weasyprint import HTML, Attachment  # slow import; only builds pay for it
     from weasyprint.urls import FatalURLFetchingError
 
+    speedups.after_import()
     cjk.install()
     fetcher = confined_fetcher(root)
     options = {}

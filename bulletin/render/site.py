@@ -41,7 +41,7 @@ def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
     finally:
         doc.close()
     buf = io.BytesIO()
-    image.save(buf, "PNG", optimize=True)
+    image.save(buf, "PNG")  # optimize=True: 1 % smaller for 3x the time
     return buf.getvalue(), image.width, image.height
 
 
