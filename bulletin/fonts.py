@@ -54,19 +54,31 @@ def substitution_note() -> str:
     return "fonts: " + ", ".join(subs) if subs else ""
 
 
-@lru_cache(maxsize=16)
+_FILES: dict[str, tuple[str, int] | None] = {}
+
+
 def face_file(face: str) -> tuple[str, int] | None:
     """(font file, index in a collection) fontconfig resolves a face to; None if none."""
-    out = subprocess.run(["fc-match", "--format", "%{file}\n%{index}", face],
-                         capture_output=True, text=True).stdout.split("\n")
-    if len(out) < 2 or not out[0] or not os.path.exists(out[0]):
-        return None
-    return out[0], int(out[1] or 0)
+    if face not in _FILES:
+        resolve([face])
+    return _FILES[face]
+
+
+def resolve(faces: list[str]) -> None:
+    """Ask fontconfig for the files of several faces at once: one fc-match each, run together."""
+    asked = [(f, subprocess.Popen(["fc-match", "--format", "%{file}\n%{index}", f], stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True))
+             for f in dict.fromkeys(faces) if f not in _FILES]
+    for face, proc in asked:
+        out = proc.communicate()[0].split("\n")
+        found = len(out) >= 2 and out[0] and os.path.exists(out[0])
+        _FILES[face] = (out[0], int(out[1] or 0)) if found else None
 
 
 def fingerprint(faces: list[str]) -> str:
     """The faces' files with their sizes and times: changes when a font is installed or updated."""
     parts = []
+    resolve(faces)
     for face in faces:
         found = face_file(face)
         if found:

@@ -57,6 +57,8 @@ def _init() -> None:
     importlib.import_module("weasyprint")  # loaded once per worker, before the first job
     speedups.after_import()
     cjk.install()
+    from .render.pdf import font_config
+    font_config()  # Fontconfig loaded once; the faces an edition opens stay open for the next
 
 
 def render(job: Job) -> Result:

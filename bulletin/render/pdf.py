@@ -59,6 +59,20 @@ def _uncompressed_metadata(document, pdf) -> None:
             obj.compress = False
 
 
+_FONTS = None
+
+
+def font_config():
+    """The process's one FontConfiguration.  Made per document (WeasyPrint's default),
+    it reloads Fontconfig's configuration and starts a new Pango font map, so every
+    face of every edition is opened and read again."""
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
 def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:
     """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
 
@@ -83,7 +97,8 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
         }
     with _weasyprint_warnings() as warnings:
         try:
-            document = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher).render()
+            document = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher) \
+                .render(font_config=font_config())
             data = document.write_pdf(**options)
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
