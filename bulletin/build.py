@@ -97,13 +97,6 @@ def _context(root: Path) -> str:
     return hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
 
 
-def _sha256_of(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
 def _digest(path: Path, root: Path) -> str:
     """The SHA-256 of an issue file; "" for one that may not be read (a link out of the workspace)."""
     try:
@@ -249,7 +242,7 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
             failed.add(edition.name)
             continue
         todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source,
-                                          current=_sha256_of(out / edition.pdf_name)), key))
+                                          out / edition.pdf_name), key))
 
     by_name = {e.name: (e, k) for e, _, k in todo}
     late = None
@@ -275,7 +268,8 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
                 continue
             for asset in edition.issue.assets:
                 copy_if_changed(asset.source, out / edition.assets_dir / asset.name)
-            if write_if_changed(out / edition.pdf_name, res.data) and res.thumb is not None:
+            if res.changed:  # (the worker compared it with the PDF on disk; we hold the lock)
+                atomic_write(out / edition.pdf_name, res.data)
                 atomic_write(out / site.THUMBS / f"{edition.name}.png", res.thumb)
             state[edition.name] = key
             result.built.append(Built(edition, out / edition.pdf_name, out / edition.html_name, res.pages))

@@ -13,7 +13,6 @@ parses.  A worker that was not needed is killed, not waited for.
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import os
 import resource
@@ -33,7 +32,7 @@ class Job:
     base: Path
     root: Path
     source: Path
-    current: str = ""    # SHA-256 of the edition's PDF on disk: the same PDF needs no new thumbnail
+    pdf: Path            # where the edition's PDF goes: the same bytes there need no writing, no thumbnail
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,8 @@ class Result:
     pages: int
     problem: Diagnostic | None
     peak_rss: int        # bytes, of the process that rendered it
-    thumb: bytes | None  # page 1 as a PNG, made here so that it is made in parallel too;
-                         # None when the PDF is the one on disk
+    thumb: bytes | None  # page 1 as a PNG, made here so that it is made in parallel too
+    changed: bool = True  # False: the PDF is byte for byte the one on disk (no thumbnail made)
     fatal: bool = False  # the worker cannot typeset at all (WeasyPrint did not load)
 
 
@@ -70,18 +69,20 @@ def render(job: Job) -> Result:
     # worker grows by ~35 MiB an edition until the collector runs.  (Done here,
     # not after the job, so that no result waits for it.)
     gc.collect()
-    thumb = None
+    thumb, changed = None, True
     try:
         pdf = pdf_render.render(job.html, base=job.base, root=job.root, source=job.source)
         data, pages, problem = pdf.data, pdf.pages, None
-        if hashlib.sha256(data).hexdigest() != job.current:
+        changed = not job.pdf.exists() or job.pdf.read_bytes() != data
+        if changed:
             thumb = thumbnail(data)[0]
     except BulletinError as exc:
         data, pages, problem = None, 0, exc.diagnostic
     except MemoryError:
         data, pages, problem = None, 0, Diagnostic("error", "ran out of memory typesetting this issue",
                                                    Location(job.source))
-    return Result(job.name, data, pages, problem, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, thumb)
+    return Result(job.name, data, pages, problem, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, thumb,
+                  changed)
 
 
 def default_jobs() -> int:
@@ -116,7 +117,8 @@ def _serve(conn) -> None:
 
 
 def _failed(job: Job, message: str, hint: str, fatal: bool = False) -> Result:
-    return Result(job.name, None, 0, Diagnostic("error", message, Location(job.source), hint), 0, None, fatal)
+    return Result(job.name, None, 0, Diagnostic("error", message, Location(job.source), hint), 0, None,
+                  fatal=fatal)
 
 
 class Worker:
