@@ -48,16 +48,9 @@ class Result:
 
 
 def _init() -> None:
-    import importlib
+    from .render import pdf
 
-    from .render import cjk, speedups
-
-    speedups.before_import()
-    importlib.import_module("weasyprint")  # loaded once per worker, before the first job
-    speedups.after_import()
-    cjk.install()
-    from .render.pdf import font_config
-    font_config()  # Fontconfig loaded once; the faces an edition opens stay open for the next
+    pdf.load()  # once per worker, before the first job; fonts loaded then stay open for the next
 
 
 def render(job: Job) -> Result:

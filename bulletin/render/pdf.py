@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +74,16 @@ def font_config():
     return _FONTS
 
 
+def load() -> None:
+    """Import WeasyPrint the quick way and prepare it (see speedups.py, cjk.py): once a process."""
+    speedups.before_import()
+    importlib.import_module("weasyprint")  # slow; only processes that typeset pay for it
+
+    speedups.after_import()
+    cjk.install()
+    font_config()
+
+
 def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:
     """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
 
@@ -80,12 +91,10 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     image, a bad CSS rule), fails the edition: an official edition must not
     silently lack something.
     """
-    speedups.before_import()
-    from weasyprint import HTML, Attachment  # slow import; only builds pay for it
+    load()
+    from weasyprint import HTML, Attachment
     from weasyprint.urls import FatalURLFetchingError
 
-    speedups.after_import()
-    cjk.install()
     fetcher = confined_fetcher(root)
     options = {}
     if attach is not None:
