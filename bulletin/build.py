@@ -285,7 +285,7 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
         if late is not None:
             late.close()
     result.built.sort(key=lambda b: (b.edition.issue.date, b.edition.name))
-    if on_disk != expected:  # an edition failed: its neighbours now link past it, and search skips it
+    if len(on_disk) != len(expected):  # one failed: its neighbours now link past it, and search skips it
         _write_pages(series, on_disk, out, env, state, keys, report)
         if searchable:  # (a Pagefind that failed once is not run again)
             again = _index_search(out, on_disk, state)
@@ -302,7 +302,7 @@ def _index_search(out: Path, editions: list[Edition], state: dict):
     from .render import site
 
     indexer = site.SearchIndexer(out)
-    key = site.search_key(out, editions)
+    key = site.search_key({e.name: state.get("page:" + e.name, "") for e in editions})
     current = state.get("search") == key and (out / site.SEARCH / "pagefind.js").exists()
     if editions and not current:
         indexer.start(editions, key)
@@ -316,7 +316,6 @@ def _record_search(indexer, state: dict, report: Report) -> bool:
     if indexer.problem is None:
         return True
     report.add(indexer.problem.diagnostic)
-    indexer.problem = None
     return False
 
 

@@ -77,14 +77,13 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     last build as `previous`, pages made from the same are not rendered again.
     The search index is made apart from these pages: see SearchIndexer.
     """
-    written: list[Path] = []
     cards = []
     for edition in editions:
         pdf = out / edition.pdf_name
         thumb = out / THUMBS / f"{edition.name}.png"
         if not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
             data, _, _ = thumbnail(pdf)  # the workers make them; this is for a PDF without one
-            _write(thumb, data, written)
+            write_if_changed(thumb, data)
         cards.append(card(edition, _png_size(thumb)))
     cards.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
     years: dict[int, list[dict]] = {}
@@ -112,30 +111,19 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
         heading = words["editions_of_year"].format(year=year) if year else common["archive_title"]
         html = theme.render(env, "archive.html", **common, year=year, years=groups, heading=heading,
                             page_title=f"{heading} · {''.join(pub.title)}" if year else heading)
-        _write(out / name, html.encode("utf-8"), written)
+        write_if_changed(out / name, html.encode("utf-8"))
     updated = (cards[0]["date"] if cards else "1970-01-01") + "T00:00:00Z"
     for name in feeds:
         xml = theme.render(env, name, **common, base_url=base_url, entries=cards[:20] if name == "feed.xml" else cards,
                            updated=updated)
-        _write(out / name, xml.encode("utf-8"), written)
+        write_if_changed(out / name, xml.encode("utf-8"))
     return key
 
 
-def _write(path: Path, data: bytes, written: list[Path]) -> None:
-    if write_if_changed(path, data):
-        written.append(path)
-
-
-def search_key(out: Path, editions: list[Edition]) -> str:
-    """What the search index is made from: the bytes of the edition pages, and Pagefind's version."""
-    digest = hashlib.sha256(_pagefind_version().encode())
-    for name in sorted(e.name for e in editions):
-        digest.update(f"{name}\0".encode())
-        try:
-            digest.update(hashlib.sha256((out / f"{name}.html").read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
-    return digest.hexdigest()
+def search_key(pages: dict[str, str]) -> str:
+    """What the search index is made from: the edition pages (name -> the key each page was
+    made from, as the build plan records it) and Pagefind's version."""
+    return hashlib.sha256(json.dumps([_pagefind_version(), sorted(pages.items())]).encode()).hexdigest()
 
 
 def _pagefind_version() -> str:
