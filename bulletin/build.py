@@ -194,22 +194,26 @@ def _remove_stale_parts(out: Path) -> None:
 
 def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, force: bool,
            progress, strict: bool = False, spare: workers.Worker | None = None) -> BuildResult:
+    from .render import search
+
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
     seen = survey(root, report)
     look = plan.theme_fingerprint([workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)])
     expected = _expected_renders(seen, out, look, force)
     renderer = workers.Renderer(min(jobs, expected), spare) if expected else None
+    indexer = search.SearchIndexer(out)
     try:
         return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict, seen,
-                           None if renderer else spare)
+                           None if renderer else spare, indexer)
     finally:
+        indexer.close()
         if renderer is not None:
             renderer.close()
 
 
 def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict,
-                seen, spare) -> BuildResult:
+                seen, spare, indexer) -> BuildResult:
     from .render import html as html_render
     from .render import site, theme
 
@@ -252,7 +256,7 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
     # editions that will be on disk, and the search index over them (in a thread).
     expected = _on_disk(series, out, failed, claimed, rendering=set(by_name))
     _write_pages(series, expected, out, env, state, keys, report)
-    indexer = _index_search(out, expected, state)
+    _index_search(indexer, out, expected, state)
     # Longest first, so that the last to finish is a short one and no worker idles long at the end.
     queue = sorted((j for _, j, _ in todo), key=lambda j: len(j.html), reverse=True)
     results = renderer.submit(queue) if todo else iter(())
@@ -288,25 +292,23 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
     if len(on_disk) != len(expected):  # one failed: its neighbours now link past it, and search skips it
         _write_pages(series, on_disk, out, env, state, keys, report)
         if searchable:  # (a Pagefind that failed once is not run again)
-            again = _index_search(out, on_disk, state)
-            again.wait()
-            _record_search(again, state, report)
+            _index_search(indexer, out, on_disk, state)
+            indexer.wait()
+            _record_search(indexer, state, report)
     state["_inputs"] = inputs
     plan.save(out, state)
     return result
 
 
-def _index_search(out: Path, editions: list[Edition], state: dict):
+def _index_search(indexer, out: Path, editions: list[Edition], state: dict) -> None:
     """Start indexing the edition pages for search, unless the index in place was made from
     these very pages."""
-    from .render import site
+    from .render import search
 
-    indexer = site.SearchIndexer(out)
-    key = site.search_key({e.name: state.get("page:" + e.name, "") for e in editions})
-    current = state.get("search") == key and (out / site.SEARCH / "pagefind.js").exists()
+    key = search.search_key({e.name: state.get("page:" + e.name, "") for e in editions})
+    current = state.get("search") == key and (out / search.SEARCH / "pagefind.js").exists()
     if editions and not current:
         indexer.start(editions, key)
-    return indexer
 
 
 def _record_search(indexer, state: dict, report: Report) -> bool:

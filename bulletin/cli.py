@@ -365,8 +365,10 @@ def doctor_():
             click.echo(f"        fix: {c.fix}")
     missing = [c for c in results if not c.ok and c.required]
     if missing:
-        fixes = sorted({c.fix.replace(doctor.APT, "").strip() for c in missing if c.fix})
-        click.echo(f"\nto install everything: sudo {doctor.APT} {' '.join(fixes)}", err=True)
+        apt = sorted({c.fix.replace(doctor.APT, "").strip() for c in missing if c.fix.startswith(doctor.APT)})
+        other = sorted({c.fix for c in missing if c.fix and not c.fix.startswith(doctor.APT)})
+        commands = ([f"sudo {doctor.APT} {' '.join(apt)}"] if apt else []) + other
+        click.echo("\nto install everything: " + " && ".join(commands), err=True)
         sys.exit(1)
     click.echo("\neverything bulletin needs is installed")
 

@@ -43,6 +43,7 @@ def checks() -> list[Check]:
     except (OSError, ImportError) as exc:
         results.append(Check("Pango", False, f"WeasyPrint cannot load Pango: {exc}",
                              f"{APT} libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"))
+    results.append(_pagefind())
     families = fonts.families()
     if families is None:
         results.append(Check("fonts", False, "fc-list (fontconfig) is not installed", f"{APT} fontconfig"))
@@ -56,3 +57,24 @@ def checks() -> list[Check]:
                                  f"{face} (in place of {preferred[0]})" if substitute else face))
     return results
 
+
+
+def _pagefind() -> Check:
+    """The archive's search: Pagefind's extended binary (the plain one does not segment Chinese)."""
+    import subprocess
+
+    from .render import search
+
+    fix = "pip install 'pagefind[extended]'"
+    exe = search.executable()
+    if exe is None:
+        return Check("search (Pagefind)", False, "Pagefind is not installed: the archive has no search", fix)
+    try:
+        said = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("search (Pagefind)", False, f"{exe} does not run: {exc}", fix)
+    if "extended" not in exe.name:
+        return Check("search (Pagefind)", False, f"{said} at {exe} is not the extended build: Chinese is not "
+                     "split into words, so searches for a word find nothing", fix)
+    return Check("search (Pagefind)", True, f"{said} (extended)")

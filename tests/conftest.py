@@ -13,9 +13,9 @@ SHARED = REPO.parent / "shared"
 BULLETIN = [sys.executable, "-m", "bulletin.cli"]
 
 
-def run(*args, cwd, check=False):
-    """The real command in a subprocess, as a user runs it."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run(*args, cwd, check=False, env=None):
+    """The real command in a subprocess, as a user runs it (`env`: variables to add)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     env.pop("BULLETIN_DEBUG", None)
     proc = subprocess.run([*BULLETIN, *map(str, args)], cwd=cwd, capture_output=True, text=True,
                           env=env, stdin=subprocess.DEVNULL, timeout=300)

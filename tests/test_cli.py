@@ -154,3 +154,10 @@ def test_pip_install_gives_a_working_command_anywhere(tmp_path, make_ws):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert (root / "output" / "2018-01.pdf").stat().st_size > 10_000
+
+
+def test_doctor_says_when_search_is_missing(tmp_path):
+    proc = run("doctor", cwd=tmp_path, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-pagefind")})
+    assert proc.returncode == 1
+    assert "MISSING search (Pagefind)" in proc.stdout
+    assert "to install everything: pip install 'pagefind[extended]'" in proc.stderr

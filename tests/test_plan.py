@@ -163,3 +163,23 @@ def test_an_edition_that_fails_typesetting_leaves_the_archive_and_the_search_ind
     assert search_pages(out) == 3
     assert "2018-02" not in (out / "index.html").read_text(encoding="utf-8")
     assert 'rel="next" href="2018-03.html"' in (out / "2018-01.html").read_text(encoding="utf-8")
+
+
+def test_a_failing_pagefind_is_reported_and_leaves_the_index_in_place(ws, tmp_path):
+    """The editions are still built; the old index stays whole; the next build makes it again."""
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: out of disk space' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    out = ws / "output"
+    index = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+    source = ws / "issues" / "2018-01.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
+    proc = run("build", cwd=ws, env={"PAGEFIND_BINARY_PATH": str(broken)})
+    assert proc.returncode == 1, proc.stderr
+    assert "the search index could not be built: Error: out of disk space" in proc.stderr
+    assert rendered(proc) == ["2018-01"] and "推进会" in (out / "2018-01.html").read_text(encoding="utf-8")
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == index
+    assert not list(out.glob(".pagefind*"))
+    proc = run("build", cwd=ws, check=True)
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} != index
+    assert search_pages(out) == 4

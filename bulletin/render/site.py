@@ -2,21 +2,13 @@
 
 The archive lives in output/ beside the editions, so every link is
 relative (2018-02.html, 2018.html): it works from any web server, from a
-subfolder and opened from disk.  The search index is built by Pagefind
-(its extended build segments Chinese) into a staging folder and swapped in
-whole, so a reader never meets half an index.
+subfolder and opened from disk.  The search index: see search.py.
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import io
 import json
-import os
-import shutil
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 from .. import __version__, labels
@@ -27,7 +19,6 @@ from . import theme
 
 THUMBS = "thumbs"
 THUMB_WIDTH = 240
-SEARCH = "pagefind"
 
 
 def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
@@ -75,7 +66,7 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     Returns the key of what the pages were made from: `context` (the
     templates and settings) and the editions' cards.  Given the key of the
     last build as `previous`, pages made from the same are not rendered again.
-    The search index is made apart from these pages: see SearchIndexer.
+    The search index is made apart from these pages: see search.SearchIndexer.
     """
     cards = []
     for edition in editions:
@@ -118,95 +109,3 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
                            updated=updated)
         write_if_changed(out / name, xml.encode("utf-8"))
     return key
-
-
-def search_key(pages: dict[str, str]) -> str:
-    """What the search index is made from: the edition pages (name -> the key each page was
-    made from, as the build plan records it) and Pagefind's version."""
-    return hashlib.sha256(json.dumps([_pagefind_version(), sorted(pages.items())]).encode()).hexdigest()
-
-
-def _pagefind_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:
-        return "?"
-
-
-class SearchIndexer:
-    """Pagefind over the edition pages, in a background thread.
-
-    A build starts it as soon as the edition pages are written, so that
-    indexing overlaps typesetting.
-    """
-
-    def __init__(self, out: Path):
-        self.out = out
-        self.made: str | None = None          # the key of the index put in place
-        self.problem: BulletinError | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self, editions: list[Edition], key: str) -> None:
-        names = [e.name for e in editions]
-        self._thread = threading.Thread(target=self._run, args=(names, key), name="search-index", daemon=True)
-        self._thread.start()
-
-    def _run(self, names: list[str], key: str) -> None:
-        try:
-            index_search(self.out, names)
-            self.made = key
-        except BulletinError as exc:
-            self.problem = exc
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-
-def index_search(out: Path, names: list[str]) -> None:
-    """Run Pagefind over the named edition pages into a staging folder, then swap it in.
-
-    Pagefind has no incremental mode: every run reads every page (about 5 ms
-    a page, after 0.4 s loading its Chinese dictionary).
-    """
-    staging = out / f".{SEARCH}-staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", "{" + ",".join(names) + "}.html",
-           "--output-path", str(staging), "--quiet"]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BulletinError(f"the search index could not be built: {exc}",
-                            hint="pip install 'pagefind[extended]'") from None
-    if proc.returncode != 0 or not (staging / "pagefind.js").exists():
-        shutil.rmtree(staging, ignore_errors=True)
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise BulletinError(f"the search index could not be built: {detail[0]}",
-                            hint="is the pagefind package installed? pip install 'pagefind[extended]'")
-    _swap(staging, out / SEARCH)
-
-
-def _swap(new: Path, current: Path) -> None:
-    """Put the folder `new` at `current` in one step where the kernel allows it."""
-    if current.exists() and _exchange(new, current):
-        shutil.rmtree(new, ignore_errors=True)  # now holds the old index
-        return
-    old = current.with_name(current.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if current.exists():
-        os.rename(current, old)
-    os.rename(new, current)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """renameat2(RENAME_EXCHANGE): swap two paths atomically (Linux 3.15+)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    AT_FDCWD, RENAME_EXCHANGE = -100, 2
-    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
