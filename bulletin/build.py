@@ -54,12 +54,14 @@ def survey(root: Path, report: Report) -> Survey:
 
 
 def load_series(root: Path, report: Report, reissuing: str | None = None, strict: bool = False,
-                seen: Survey | None = None) -> Series:
+                seen: Survey | None = None, on_issue=None) -> Series:
     """Read and check every issue of the workspace, and the numbering of the whole series.
 
     `reissuing`: the edition being published again, whose source may differ from the record.
     `strict`: a file with warnings counts as a file with errors.
     `seen`: the survey of the workspace, when the caller has made it already.
+    `on_issue(issue)`: called with each issue that passed its own checks, as soon as it is
+    read (the series' checks, which may still reject it, come after the last).
     """
     from . import issuefile, publish
 
@@ -82,6 +84,8 @@ def load_series(root: Path, report: Report, reissuing: str | None = None, strict
             issue = None if own.errors else issue
         report.extend(own)
         (issues.append(issue) if issue else failed.append(path))
+        if issue and on_issue:
+            on_issue(issue)
     cache.save({str(p) for p in digests})
     numbering.check_series(issues, report, incomplete=bool(failed))
     changed = publish.check_unchanged(
@@ -214,17 +218,36 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
 
 def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict,
                 seen, spare, indexer) -> BuildResult:
-    from .render import html as html_render
     from .render import site, theme
 
-    series = load_series(root, report, strict=strict, seen=seen)
-    chosen = select(series, selectors, root, report)
-    pub = series.publication
+    pub = seen.publication
     env = theme.environment(workspace.templates_dir(root), pub.theme)
+    state = plan.load(out)
+    early: dict[str, tuple[Path, workers.Job | BulletinError]] = {}  # name -> (source, job or why not)
+
+    def typeset_early(issue: Issue) -> None:
+        """Start typesetting an issue as soon as it is parsed, before the rest of the series
+        is read: the workers would otherwise wait for the whole parse.  The checks of the
+        series may yet reject it; its result is then dropped, never written."""
+        edition = numbering.edition(issue)
+        if renderer is None or edition.name in early or (selectors and not any(_matches(issue, s) for s in selectors)):
+            return
+        key = plan.key(seen.context, look, seen.digests.get(issue.source, ""), assets=issue.assets)
+        if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
+            return
+        try:
+            job = _job(edition, pub, env, out, root, issue)
+        except BulletinError as exc:
+            early[edition.name] = (issue.source, exc)
+            return
+        early[edition.name] = (issue.source, job)
+        renderer.add([job])
+
+    series = load_series(root, report, strict=strict, seen=seen, on_issue=typeset_early)
+    chosen = select(series, selectors, root, report)
     result = BuildResult()
     failed: set[str] = set()
     claimed: dict[str, Issue] = {}
-    state = plan.load(out)
     keys = {i.source: plan.key(series.context, look, series.digests.get(i.source, ""), assets=i.assets)
             for i in series.issues}
     todo: list[tuple[Edition, workers.Job, str]] = []
@@ -239,30 +262,40 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
         if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
             result.up_to_date += 1
             continue
+        source, job = early.get(edition.name, (None, None))
         try:
-            printed = html_render.render(edition, pub, env, "print")
+            if source != issue.source:  # (of two files with one number, the other was read first)
+                job = _job(edition, pub, env, out, root, issue)
+            elif isinstance(job, BulletinError):
+                raise job
         except BulletinError as exc:
             report.add(exc.diagnostic)
             failed.add(edition.name)
             continue
-        todo.append((edition, workers.Job(edition.name, printed, out, root, issue.source,
-                                          out / edition.pdf_name), key))
+        todo.append((edition, job, key))
 
-    by_name = {e.name: (e, k) for e, _, k in todo}
+    by_job = {id(j): (e, k) for e, j, k in todo}
     late = None
     if todo and renderer is None:
         renderer = late = workers.Renderer(min(jobs, len(todo)), spare)  # the guess missed (a PDF was deleted, say)
-    # Before the PDFs, so that it is made while they are typeset: the web pages of the
-    # editions that will be on disk, and the search index over them (in a thread).
-    expected = _on_disk(series, out, failed, claimed, rendering=set(by_name))
+    if renderer is not None:
+        # the jobs not started early; and of those that were, drop the ones the series' checks rejected
+        renderer.add([j for _, j, _ in todo if not renderer.has(j)])
+        # Longest first, so that the last to finish is a short one and no worker idles long at the end.
+        renderer.keep(lambda j: id(j) in by_job, order=lambda j: len(j.html))
+    # While the PDFs are typeset: the web pages of the editions that will be on disk, and
+    # the search index over them (in a thread).
+    expected = _on_disk(series, out, failed, claimed, rendering={e.name for e, _, _ in todo})
     _write_pages(series, expected, out, env, state, keys, report)
     _index_search(indexer, out, expected, state)
-    # Longest first, so that the last to finish is a short one and no worker idles long at the end.
-    queue = sorted((j for _, j, _ in todo), key=lambda j: len(j.html), reverse=True)
-    results = renderer.submit(queue) if todo else iter(())
+    results = renderer.results() if renderer is not None else iter(())
+    done = 0
     try:
-        for done, res in enumerate(results, 1):
-            edition, key = by_name[res.name]
+        for job, res in results:
+            if id(job) not in by_job:
+                continue  # started early, then rejected by the series' checks: dropped
+            done += 1
+            edition, key = by_job[id(job)]
             result.peak_rss = max(result.peak_rss, res.peak_rss)
             if progress:
                 progress(done, len(todo), edition.name)
@@ -298,6 +331,14 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
     state["_inputs"] = inputs
     plan.save(out, state)
     return result
+
+
+def _job(edition: Edition, pub: Publication, env, out: Path, root: Path, issue: Issue) -> workers.Job:
+    """What a worker needs to typeset an edition: its print HTML and where things are."""
+    from .render import html as html_render
+
+    printed = html_render.render(edition, pub, env, "print")
+    return workers.Job(edition.name, printed, out, root, issue.source, out / edition.pdf_name)
 
 
 def _index_search(indexer, out: Path, editions: list[Edition], state: dict) -> None:

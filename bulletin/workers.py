@@ -165,45 +165,81 @@ class Worker:
 class Renderer:
     """Workers that take the next job as each becomes free.
 
+    Jobs may be added while the build is still parsing (`add`): each call
+    also hands finished workers their next job, so they do not wait for the
+    parse to end.  `results()` then yields every result as it comes.
     `spare`: a worker started earlier, used as the first of them.  A worker
     that dies is replaced; the edition it was typesetting is reported failed.
     """
 
     def __init__(self, workers: int, spare: Worker | None = None):
         self.workers = ([spare] if spare else []) + [Worker() for _ in range(workers - (1 if spare else 0))]
+        self._queue: deque[Job] = deque()
+        self._busy: dict = {}                  # connection -> worker typesetting
+        self._finished: deque = deque()          # (job, result) not yet taken by results()
+        self._replacements = 0                 # a worker dies at most once a job, or the machine is broken
+        self._added: set[int] = set()          # id() of every job added (they stay alive in the build)
+
+    def add(self, jobs: list[Job]) -> None:
+        """Queue jobs; idle workers start them now."""
+        self._queue.extend(jobs)
+        self._added.update(id(job) for job in jobs)
+        self._replacements += len(jobs)
+        self._collect(timeout=0)
+
+    def has(self, job: Job) -> bool:
+        """Whether this very job was added."""
+        return id(job) in self._added
+
+    def keep(self, wanted, order=None) -> None:
+        """Drop the queued jobs for which `wanted(job)` is false; sort the rest by `order`,
+        largest first.  (A dropped job that is already being typeset still yields its result.)"""
+        kept = [job for job in self._queue if wanted(job)]
+        self._queue = deque(sorted(kept, key=order, reverse=True) if order else kept)
 
     def submit(self, jobs: list[Job]):
-        """Typeset the jobs, in this order; an iterator of a Result per job as each finishes."""
-        queue = deque(jobs)
-        replacements = len(jobs)  # a worker dies at most once a job, or the machine is broken
-        busy = {}
+        """Typeset the jobs, in this order; an iterator of (job, Result) as each finishes."""
+        self.add(jobs)
+        return self.results()
 
-        def feed(worker: Worker) -> None:
-            nonlocal replacements
-            while queue:
-                if worker.give(queue[0]):
-                    queue.popleft()
-                    busy[worker.conn] = worker
-                    return
-                if replacements == 0:
-                    raise BulletinError("the typesetting processes keep stopping before they start",
-                                        hint="run 'bulletin doctor'")
-                replacements -= 1
-                worker.stop()
-                self.workers.remove(worker)
-                worker = Worker()
-                self.workers.append(worker)
+    def results(self):
+        """(job, Result) for every job started, as each finishes."""
+        while self._finished or self._busy or self._queue:
+            if not self._finished:
+                self._collect(timeout=None)
+            while self._finished:
+                yield self._finished.popleft()
 
+    def _collect(self, timeout: float | None) -> None:
+        """Give idle workers jobs; take the results of those done (waiting up to `timeout`)."""
         for worker in list(self.workers):
-            feed(worker)
-        while busy:
-            for conn in wait(list(busy)):
-                worker = busy.pop(conn)
-                result = worker.take()
-                if result.fatal:
-                    raise BulletinError(result.problem.message, hint=result.problem.hint)
-                feed(worker)
-                yield result
+            if worker.job is None:
+                self._feed(worker)
+        if not self._busy:
+            return
+        for conn in wait(list(self._busy), timeout):
+            worker = self._busy.pop(conn)
+            job = worker.job
+            result = worker.take()
+            if result.fatal:
+                raise BulletinError(result.problem.message, hint=result.problem.hint)
+            self._finished.append((job, result))
+            self._feed(worker)
+
+    def _feed(self, worker: Worker) -> None:
+        while self._queue:
+            if worker.give(self._queue[0]):
+                self._queue.popleft()
+                self._busy[worker.conn] = worker
+                return
+            if self._replacements == 0:
+                raise BulletinError("the typesetting processes keep stopping before they start",
+                                    hint="run 'bulletin doctor'")
+            self._replacements -= 1
+            worker.stop()
+            self.workers.remove(worker)
+            worker = Worker()
+            self.workers.append(worker)
 
     def close(self) -> None:
         for worker in self.workers:

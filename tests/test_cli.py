@@ -82,6 +82,17 @@ def test_duplicate_numbers_do_not_overwrite_each_other(make_ws):
     assert "甲文" in (root / "output" / "2018-01.html").read_text(encoding="utf-8")
 
 
+def test_of_two_files_with_one_number_the_earlier_date_is_built_whichever_is_read_first(make_ws):
+    """Typesetting starts as each file is parsed (a.md first); the series' order decides which is kept."""
+    root = make_ws({"a.md": issue(1, "2018-01-09", body="## 甲文\n\n甲。\n"),
+                    "b.md": issue(1, "2018-01-05", body="## 乙文\n\n乙。\n")})
+    proc = run("build", cwd=root)
+    assert proc.returncode == 1 and "was not built" in proc.stderr
+    text = pypdf.PdfReader(root / "output" / "2018-01.pdf").pages[0].extract_text()
+    assert "乙文" in text and "甲文" not in text
+    assert "乙文" in (root / "output" / "2018-01.html").read_text(encoding="utf-8")
+
+
 def test_images_beside_the_issue_are_used(make_ws):
     png = bytes.fromhex(
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
