@@ -175,10 +175,10 @@ class Renderer:
     def __init__(self, workers: int, spare: Worker | None = None):
         self.workers = ([spare] if spare else []) + [Worker() for _ in range(workers - (1 if spare else 0))]
         self._queue: deque[Job] = deque()
-        self._busy: dict = {}                  # connection -> worker typesetting
-        self._finished: deque = deque()          # (job, result) not yet taken by results()
-        self._replacements = 0                 # a worker dies at most once a job, or the machine is broken
-        self._added: set[int] = set()          # id() of every job added (they stay alive in the build)
+        self._busy: dict = {}             # connection -> worker typesetting
+        self._finished: deque = deque()   # (job, result) not yet taken by results()
+        self._replacements = 0            # a worker dies at most once a job, or the machine is broken
+        self._added: set[int] = set()     # id() of every job added (they stay alive in the build)
 
     def add(self, jobs: list[Job]) -> None:
         """Queue jobs; idle workers start them now."""
@@ -196,11 +196,6 @@ class Renderer:
         largest first.  (A dropped job that is already being typeset still yields its result.)"""
         kept = [job for job in self._queue if wanted(job)]
         self._queue = deque(sorted(kept, key=order, reverse=True) if order else kept)
-
-    def submit(self, jobs: list[Job]):
-        """Typeset the jobs, in this order; an iterator of (job, Result) as each finishes."""
-        self.add(jobs)
-        return self.results()
 
     def results(self):
         """(job, Result) for every job started, as each finishes."""

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .. import __version__, labels
-from ..errors import BulletinError, Report
+from ..errors import Report
 from ..model import Edition, Publication
 from ..writer import write_if_changed
 from . import theme
