@@ -181,12 +181,15 @@ Notes:
 - (d) appends a sentence to one issue of the big archive and builds; then does the same in a
   workspace holding only that issue, and builds. Both typeset the one PDF and index the search again:
   Pagefind has no incremental mode, so in the archive the one changed page means the index of every
-  page is built again (~1.2 s at 200 editions), while the PDF is typeset.
+  page is built again (~1.1 s of Pagefind at 200 editions, more beside the typesetting process),
+  while the PDF is typeset.
 - (b) starts from an empty `output/` each time; the two sizes show the cost per edition staying flat.
   "One core" is `bulletin build --jobs 1` held to one CPU (sched_setaffinity, like `taskset -c 0`);
   "all" is the default `--jobs`. Unpinned, a `--jobs 1` build puts its parsing, pages and search index
   on the second core beside its one typesetting process: 3 % faster at 50 editions (28.2 s against
-  29.1 s, measured once by hand).
+  29.1 s, measured once by hand). Held to one core, that work (a few seconds: parsing every issue,
+  the web pages, Pagefind) takes turns with the typesetting; on two it runs beside it, which is why a
+  ratio can come out above 2.
 - (c) and (d) run on the largest archive after (b); (d) appends a sentence to one issue before each run.
 """
     args.readme.write_text(text, encoding="utf-8")
