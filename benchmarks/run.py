@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of bulletin, measured against pandoc + WeasyPrint in the same run.
 
-    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 3] [--pairs 2]
+    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 3] [--pairs 3]
 
 Needs pandoc (apt-get install pandoc).  Writes the figures to benchmarks/README.md.
 Every timing is a whole command in a fresh process, as a user runs it.
@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--editions", type=int, default=200)
     ap.add_argument("--small", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=3, help="pairs timed for (a) and (d), runs for (c)")
-    ap.add_argument("--pairs", type=int, default=2, help="pairs of cold builds timed for (b)")
+    ap.add_argument("--pairs", type=int, default=3, help="pairs of cold builds timed for (b)")
     ap.add_argument("--readme", type=Path, default=HERE / "README.md")
     args = ap.parse_args()
     if not shutil.which("pandoc"):
@@ -162,7 +162,7 @@ pandoc with WeasyPrint as its PDF engine, on the same Markdown, in the same run.
 Run it with (pandoc from `apt-get install pandoc`):
 
 ```sh
-make venv && .venv/bin/python benchmarks/run.py    # --editions 200 --small 50 --repeat 3 --pairs 2
+make venv && .venv/bin/python benchmarks/run.py    # --editions 200 --small 50 --repeat 3 --pairs 3
 ```
 
 ## Latest figures

@@ -354,7 +354,7 @@ def list_(ctx):
 @main.command(name="doctor")
 @_guarded
 def doctor_():
-    """Say what this machine lacks for typesetting (fonts, HarfBuzz, Pango) and how to install it."""
+    """Say what this machine lacks (fonts, HarfBuzz, Pango, Pagefind) and how to install it."""
     from . import doctor
 
     results = doctor.checks()
