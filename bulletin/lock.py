@@ -13,6 +13,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def forget_in_child() -> None:
+    """In a process just forked: close its copies of the parent's locks.  (A flock belongs to
+    the open file, which a fork shares: a child that kept the copy would hold the lock after
+    the parent died.)"""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
 @contextmanager
 def held(path: Path, on_busy):
     """Hold an flock on `path`.  If another process has it, `on_busy(holder_pid)` is called:
@@ -27,8 +42,10 @@ def held(path: Path, on_busy):
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
+        _HELD.add(fd)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing releases the lock
 
 

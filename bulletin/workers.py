@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -82,13 +83,15 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _serve(conn) -> None:
+def _serve(conn, parent: int) -> None:
     """A worker's life: load WeasyPrint, then render each job sent until told to stop.
 
     Ctrl-C is the build's to handle: it stops the workers it started.  A
-    build that was killed closes its end of the pipe, and this one ends.
+    build that was killed closes its end of the pipe, and this one ends;
+    on Linux the kernel also kills it with the build.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _outlive_nothing(parent)
     try:
         _init()
         # WeasyPrint, its fonts and caches stay for the worker's life: moved out of the
@@ -118,13 +121,40 @@ def _failed(job: Job, message: str, hint: str, fatal: bool = False) -> Result:
                   fatal=fatal)
 
 
+_PARENT_ENDS: list = []  # this process's ends of the pipes to its workers
+
+
+def _outlive_nothing(parent: int) -> None:
+    """Let go of what the fork copied from the build, so that a build killed with SIGKILL
+    leaves no worker behind: the build's ends of the worker pipes (while a copy is open
+    here, this worker's own pipe never reads end-of-file) and its lock on the workspace
+    (a copy held here would keep the next build waiting for ever)."""
+    import ctypes
+
+    from . import lock
+
+    for end in _PARENT_ENDS:
+        end.close()
+    lock.forget_in_child()
+    if sys.platform.startswith("linux"):
+        PR_SET_PDEATHSIG = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(0)
+
+
 class Worker:
     """One typesetting process, forked now from this (still small) process."""
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), name="bulletin-typesetter", daemon=True)
+        _PARENT_ENDS.append(self.conn)
+        self.process = context.Process(target=_serve, args=(child, os.getpid()), name="bulletin-typesetter",
+                                       daemon=True)
         self.process.start()
         child.close()
         self.job: Job | None = None   # the job it is typesetting
@@ -164,6 +194,8 @@ class Worker:
             self.process.kill()
             self.process.join()
         self.conn.close()
+        if self.conn in _PARENT_ENDS:
+            _PARENT_ENDS.remove(self.conn)
 
 
 class Renderer:

@@ -182,3 +182,38 @@ def test_a_typesetting_process_that_dies_costs_one_edition_not_the_build(tmp_pat
     assert len(re.findall(r"wrote output/\S+\.pdf", out)) == 3   # the others, by a new worker
     again = run("build", cwd=root, check=True)
     assert len(re.findall(r"wrote output/\S+\.pdf", again.stdout)) == 1
+
+
+def test_a_killed_build_leaves_no_typesetting_process_and_no_lock(tmp_path):
+    """SIGKILL the build while its workers typeset: they die with it (they would otherwise
+    wait for ever on their pipes, holding a copy of the workspace lock)."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(REPO / "bulletin.yaml", root)
+    shutil.copytree(REPO / "issues", root / "issues")
+    proc = subprocess.Popen([*BULLETIN, "build", "--jobs", "2"], cwd=root, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and proc.poll() is None:
+        workers = _typesetters(proc.pid)
+        try:
+            if len(workers) == 2 and all(_cpu_seconds(pid) > 0.8 for pid in workers):
+                break
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.02)
+    assert proc.poll() is None and len(workers) == 2, "the build ended before both workers typeset"
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") and
+                                         "Z" not in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1][:3]
+                                         for pid in workers):
+        time.sleep(0.05)
+    alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}")
+             and "Z" not in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1][:3]]
+    assert alive == [], "typesetting processes outlived the build"
+    again = run("build", cwd=root, check=True)
+    assert "waiting" not in again.stderr
