@@ -91,13 +91,16 @@ def main() -> None:
         for n in sorted({args.small, args.editions}):
             ws = work / f"n{n}"
             synth.write(ws, n)
-            bpairs = []
-            for _ in range(args.pairs):
+            bpairs, err = [], ""
+            for i in range(args.pairs):
                 timings = {}
-                for jobs in (1, CORES):  # one core against all: --jobs 1 is held to one core
+                # one core against all (--jobs 1 held to one core), in turns first and second,
+                # so that a machine slowing or speeding through the run does not favour either
+                for jobs in ((1, CORES) if i % 2 == 0 else (CORES, 1)):
                     shutil.rmtree(ws / "output", ignore_errors=True)
-                    timings[jobs], err = timed(bulletin("build", "--jobs", str(jobs), "--stats"), ws,
-                                               cores=1 if jobs == 1 else None)
+                    timings[jobs], said = timed(bulletin("build", "--jobs", str(jobs), "--stats"), ws,
+                                                cores=1 if jobs == 1 else None)
+                    err = said if jobs == CORES else err  # the peak memory of a parallel build's worker
                 bpairs.append((timings[1], timings[CORES]))
             peak = re.search(r"peak memory of a typesetting process (\d+) MiB", err).group(1)
             t1, tn = statistics.median(a for a, _ in bpairs), statistics.median(b for _, b in bpairs)
