@@ -225,6 +225,13 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
     state = plan.load(out)
     early: dict[str, tuple[Path, workers.Job | BulletinError]] = {}  # name -> (source, job or why not)
 
+    def key_of(issue: Issue) -> str:
+        """What the edition's PDF is made from (see plan.py)."""
+        return plan.key(seen.context, look, seen.digests.get(issue.source, ""), assets=issue.assets)
+
+    def current(edition: Edition, key: str) -> bool:
+        return not force and state.get(edition.name) == key and (out / edition.pdf_name).exists()
+
     def typeset_early(issue: Issue) -> None:
         """Start typesetting an issue as soon as it is parsed, before the rest of the series
         is read: the workers would otherwise wait for the whole parse.  The checks of the
@@ -232,8 +239,7 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
         edition = numbering.edition(issue)
         if renderer is None or edition.name in early or (selectors and not any(_matches(issue, s) for s in selectors)):
             return
-        key = plan.key(seen.context, look, seen.digests.get(issue.source, ""), assets=issue.assets)
-        if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
+        if current(edition, key_of(issue)):
             return
         try:
             job = _job(edition, pub, env, out, root, issue)
@@ -248,9 +254,9 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
     result = BuildResult()
     failed: set[str] = set()
     claimed: dict[str, Issue] = {}
-    keys = {i.source: plan.key(series.context, look, series.digests.get(i.source, ""), assets=i.assets)
-            for i in series.issues}
+    keys = {i.source: key_of(i) for i in series.issues}
     todo: list[tuple[Edition, workers.Job, str]] = []
+    fresh: list[workers.Job] = []  # of todo's jobs, those typeset_early did not start
     for issue in chosen:
         edition = numbering.edition(issue)
         if edition.name in claimed:
@@ -259,13 +265,14 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
             continue
         claimed[edition.name] = issue
         key = keys[issue.source]
-        if not force and state.get(edition.name) == key and (out / edition.pdf_name).exists():
+        if current(edition, key):
             result.up_to_date += 1
             continue
         source, job = early.get(edition.name, (None, None))
         try:
             if source != issue.source:  # (of two files with one number, the other was read first)
                 job = _job(edition, pub, env, out, root, issue)
+                fresh.append(job)
             elif isinstance(job, BulletinError):
                 raise job
         except BulletinError as exc:
@@ -280,7 +287,7 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
         renderer = late = workers.Renderer(min(jobs, len(todo)), spare)  # the guess missed (a PDF was deleted, say)
     if renderer is not None:
         # the jobs not started early; and of those that were, drop the ones the series' checks rejected
-        renderer.add([j for _, j, _ in todo if not renderer.has(j)])
+        renderer.add(fresh)
         # Longest first, so that the last to finish is a short one and no worker idles long at the end.
         renderer.keep(lambda j: id(j) in by_job, order=lambda j: len(j.html))
     # While the PDFs are typeset: the web pages of the editions that will be on disk, and

@@ -214,18 +214,12 @@ class Renderer:
         self._busy: dict = {}             # connection -> worker typesetting
         self._finished: deque = deque()   # (job, result) not yet taken by results()
         self._replacements = 0            # a worker dies at most once a job, or the machine is broken
-        self._added: set[int] = set()     # id() of every job added (they stay alive in the build)
 
     def add(self, jobs: list[Job]) -> None:
         """Queue jobs; idle workers start them now."""
         self._queue.extend(jobs)
-        self._added.update(id(job) for job in jobs)
         self._replacements += len(jobs)
         self._collect(timeout=0)
-
-    def has(self, job: Job) -> bool:
-        """Whether this very job was added."""
-        return id(job) in self._added
 
     def keep(self, wanted, order=None) -> None:
         """Drop the queued jobs for which `wanted(job)` is false; sort the rest by `order`,
