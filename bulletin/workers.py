@@ -125,17 +125,13 @@ _PARENT_ENDS: list = []  # this process's ends of the pipes to its workers
 
 
 def _outlive_nothing(parent: int) -> None:
-    """Let go of what the fork copied from the build, so that a build killed with SIGKILL
-    leaves no worker behind: the build's ends of the worker pipes (while a copy is open
-    here, this worker's own pipe never reads end-of-file) and its lock on the workspace
-    (a copy held here would keep the next build waiting for ever)."""
+    """Let go of the build's ends of the worker pipes, which the fork copied, so that a
+    build killed with SIGKILL leaves no worker behind: while a copy is open here, this
+    worker's own pipe never reads end-of-file."""
     import ctypes
-
-    from . import lock
 
     for end in _PARENT_ENDS:
         end.close()
-    lock.forget_in_child()
     if sys.platform.startswith("linux"):
         PR_SET_PDEATHSIG = 1
         try:
