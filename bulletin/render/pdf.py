@@ -74,14 +74,21 @@ def font_config():
     return _FONTS
 
 
+_LOADED = False
+
+
 def load() -> None:
     """Import WeasyPrint the quick way and prepare it (see speedups.py, cjk.py): once a process."""
+    global _LOADED
+    if _LOADED:
+        return
     speedups.before_import()
     importlib.import_module("weasyprint")  # slow; only processes that typeset pay for it
 
     speedups.after_import()
     cjk.install()
     font_config()
+    _LOADED = True
 
 
 def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:

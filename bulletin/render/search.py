@@ -12,6 +12,7 @@ line's 1.2 s for 200 editions, on the same machine at the same minutes.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import json
 import os
@@ -41,6 +42,7 @@ def executable() -> Path | None:
     return Path(found) if found else None
 
 
+@functools.cache
 def version() -> str:
     from importlib.metadata import PackageNotFoundError, version as of
     for package in ("pagefind_bin_extended", "pagefind"):
@@ -80,7 +82,7 @@ class SearchIndexer:
 
     def _run(self, names: list[str], key: str) -> None:
         try:
-            index_search(self.out, names, self)
+            index_search(self.out, names, started=lambda process: setattr(self, "_process", process))
             self.made, self.problem = key, None
         except BulletinError as exc:
             self.problem = exc
@@ -96,12 +98,12 @@ class SearchIndexer:
         self.wait()
 
 
-def index_search(out: Path, names: list[str], holder: SearchIndexer | None = None) -> None:
+def index_search(out: Path, names: list[str], started=lambda process: None) -> None:
     """Run Pagefind over the named edition pages into a staging folder, then swap it in.
 
     Pagefind has no incremental mode: every run reads every page (about 4 ms
-    a page, after 0.3 s loading its Chinese word list).  `holder` is told
-    the process, so that it can be stopped.
+    a page, after 0.3 s loading its Chinese word list).  `started(process)`
+    is told the Pagefind process, so that it can be stopped.
     """
     exe = executable()
     if exe is None:
@@ -113,8 +115,7 @@ def index_search(out: Path, names: list[str], holder: SearchIndexer | None = Non
     try:
         process = subprocess.Popen(cmd, cwd=out, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, errors="replace")
-        if holder is not None:
-            holder._process = process
+        started(process)
         said, _ = process.communicate(timeout=TIMEOUT)
     except OSError as exc:
         raise BulletinError(f"the search index could not be built: {exe}: {exc.strerror}", hint=HINT) from None
