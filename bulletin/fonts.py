@@ -13,7 +13,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from .writer import atomic_write
+from .writer import atomic_write, user_cache
 
 # role, the faces the theme prefers, the free face it falls back to, its package
 ROLES = (
@@ -136,5 +136,4 @@ def _coverage_cache(faces: list[str]) -> Path | None:
     if any(face_file(f) is None for f in faces):
         return None
     digest = hashlib.sha256(fingerprint(faces).encode()).hexdigest()[:24]
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "bulletin" / f"coverage-{digest}.json"
+    return user_cache(f"coverage-{digest}.json")

@@ -11,6 +11,13 @@ import tempfile
 from pathlib import Path
 
 
+def user_cache(name: str) -> Path:
+    """A file in ~/.cache/bulletin/ (or $XDG_CACHE_HOME/bulletin/): what is worth keeping
+    between commands and can always be made again."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "bulletin" / name
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")

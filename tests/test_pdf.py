@@ -170,3 +170,54 @@ def test_the_font_speedup_changes_no_byte_of_any_pdf(sample):
         runs[mode] = proc.stdout.splitlines()
     assert runs["on"][-1] == "patched True" and runs["off"][-1] == "patched False"
     assert runs["on"][:-1] == runs["off"][:-1] and len(runs["on"]) == 5
+
+
+CDEFS_CHECK = r"""
+import hashlib, sys
+from pathlib import Path
+from bulletin import build, numbering, workspace
+from bulletin.errors import Report
+from bulletin.render import cdefs, html, pdf, theme
+root = Path(sys.argv[1])
+if sys.argv[2] == "off":
+    cdefs.install = lambda: None  # WeasyPrint gets cffi's own FFI, parsed by pycparser
+series = build.load_series(root, Report())
+env = theme.environment(workspace.templates_dir(root), series.publication.theme)
+for issue in series.issues[:2]:
+    edition = numbering.edition(issue)
+    page = html.render(edition, series.publication, env, "print")
+    data = pdf.render(page, base=root / "output", root=root, source=issue.source).data
+    print(edition.name, hashlib.sha256(data).hexdigest())
+import weasyprint.text.ffi, weasyprint.text.line_break
+print(type(weasyprint.text.ffi.ffi).__module__, type(weasyprint.text.line_break.ffi).__module__,
+      "pycparser" if "pycparser.c_parser" in sys.modules else "no-pycparser")
+"""
+
+
+def test_prebuilt_c_declarations_change_no_byte_of_any_pdf(sample, tmp_path):
+    """render/cdefs.py hands WeasyPrint an out-of-line FFI made once and cached; the PDFs must
+    not change, the cache must spare the next process pycparser, and a damaged or hostile cache
+    file must be made again, never run."""
+    root, _ = sample
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def check(mode):
+        proc = subprocess.run([sys.executable, "-c", CDEFS_CHECK, str(root), mode], capture_output=True,
+                              text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.splitlines()
+
+    plain = check("off")
+    assert plain[-1] == "cffi.api cffi.api pycparser"
+    made = check("on")  # no cache yet: parsed once, written
+    assert made[:-1] == plain[:-1] and len(made) == 3
+    assert made[-1] == "_cffi_backend _cffi_backend pycparser"
+    cached = list((tmp_path / "cache" / "bulletin").glob("weasyprint-ffi-*.py"))
+    assert len(cached) == 1
+    assert check("on") == made[:-1] + ["_cffi_backend _cffi_backend no-pycparser"]
+
+    witness = tmp_path / "ran"
+    cached[0].write_text(f"import _cffi_backend\nffi = _cffi_backend.FFI(__import__('os').mkdir({str(witness)!r}))\n")
+    assert check("on")[:-1] == plain[:-1]
+    assert not witness.exists()
+    assert "__import__" not in cached[0].read_text()  # made again

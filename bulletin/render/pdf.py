@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from . import cjk, speedups
+from . import cdefs, cjk, speedups
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,16 @@ _LOADED = False
 
 
 def load() -> None:
-    """Import WeasyPrint the quick way and prepare it (see speedups.py, cjk.py): once a process."""
+    """Import WeasyPrint the quick way and prepare it (see speedups.py, cdefs.py, cjk.py): once a process."""
     global _LOADED
     if _LOADED:
         return
     speedups.before_import()
-    importlib.import_module("weasyprint")  # slow; only processes that typeset pay for it
-
+    cdefs.install()
+    try:
+        importlib.import_module("weasyprint")  # slow; only processes that typeset pay for it
+    finally:
+        cdefs.uninstall()
     speedups.after_import()
     cjk.install()
     font_config()
