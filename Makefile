@@ -27,7 +27,10 @@ test: system venv
 system:
 	@sh scripts/system-packages.sh $(APT_PACKAGES)
 
+# Bytecode, as pip writes it when it installs a package: an editable install under
+# PYTHONDONTWRITEBYTECODE would compile every module again in every process.
 venv: $(STAMP)
+	@$(BIN)/python -m compileall -q bulletin
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

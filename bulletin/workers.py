@@ -6,23 +6,24 @@ A job is plain data (the print HTML and paths), so the main process never
 imports WeasyPrint.
 
 The first worker can be started before the build knows that it will
-typeset (`Worker()` from the command line, as the command starts): it
-imports WeasyPrint, 0.4-0.6 s, while this process imports, reads and
+typeset: `bulletin build` forks it first thing (__main__.py, fork.py), and
+it imports WeasyPrint, 0.4-0.6 s, while this process imports, reads and
 parses.  A worker that was not needed is killed, not waited for.
 """
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import resource
 import signal
 import sys
+import time
 from collections import deque
 from dataclasses import dataclass
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from . import fork
 from .errors import BulletinError, Diagnostic, Location
 
 
@@ -79,18 +80,19 @@ def render(job: Job) -> Result:
                   changed)
 
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+default_jobs = fork.cores
 
 
-def _serve(conn, parent: int) -> None:
-    """A worker's life: load WeasyPrint, then render each job sent until told to stop.
+def serve(fd: int, parent: int) -> None:
+    """A worker's life (forked by fork.typesetter): load WeasyPrint, then render each job
+    sent on the socket `fd` until told to stop.
 
     Ctrl-C is the build's to handle: it stops the workers it started.  A
-    build that was killed closes its end of the pipe, and this one ends;
+    build that was killed closes its end of the socket, and this one ends;
     on Linux the kernel also kills it with the build.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn = Connection(fd)
     _outlive_nothing(parent)
     try:
         _init()
@@ -142,17 +144,45 @@ def _outlive_nothing(parent: int) -> None:
         os._exit(0)
 
 
-class Worker:
-    """One typesetting process, forked now from this (still small) process."""
+class _Child:
+    """A forked process, as far as a Worker needs to know it."""
 
-    def __init__(self):
-        context = multiprocessing.get_context("fork")
-        self.conn, child = context.Pipe()
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.exitcode: int | None = None
+
+    def is_alive(self) -> bool:
+        if self.exitcode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self.exitcode = os.waitstatus_to_exitcode(status)
+        return self.exitcode is None
+
+    def join(self, timeout: float | None = None) -> None:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.is_alive() and (end is None or time.monotonic() < end):
+            time.sleep(0.005)
+
+    def kill(self) -> None:
+        if self.is_alive():
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class Worker:
+    """One typesetting process, forked now from this (still small) process, or earlier
+    (`forked`: what fork.typesetter returned, before this process imported much)."""
+
+    def __init__(self, forked: tuple[int, int] | None = None):
+        pid, fd = forked or fork.typesetter()
+        self.conn = Connection(fd)
         _PARENT_ENDS.append(self.conn)
-        self.process = context.Process(target=_serve, args=(child, os.getpid()), name="bulletin-typesetter",
-                                       daemon=True)
-        self.process.start()
-        child.close()
+        self.process = _Child(pid)
         self.job: Job | None = None   # the job it is typesetting
         self.used = False             # whether it was given any
 

@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-BULLETIN = [sys.executable, "-m", "bulletin.cli"]
+BULLETIN = [sys.executable, "-m", "bulletin"]
 
 
 def run(*args, cwd, check=False, env=None):

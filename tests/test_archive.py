@@ -209,7 +209,7 @@ def test_serve_rebuilds_and_reloads(tmp_path):
     shutil.copy(REPO / "bulletin.yaml", root)
     shutil.copytree(REPO / "issues", root / "issues")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "bulletin.cli", "serve", "--port", "0"], cwd=root, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "bulletin", "serve", "--port", "0"], cwd=root, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = None

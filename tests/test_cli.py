@@ -1,7 +1,9 @@
 """The commands as a user runs them, from a new workspace to built editions."""
+import os
 import re
 import subprocess
 import sys
+import time
 
 import pypdf
 
@@ -161,7 +163,7 @@ def test_pip_install_gives_a_working_command_anywhere(tmp_path, make_ws):
     where = subprocess.run([sys.executable, "-c", "import bulletin; print(bulletin.__file__)"],
                            cwd=root, env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(site))
-    proc = subprocess.run([sys.executable, "-m", "bulletin.cli", "build"], cwd=root, env=env,
+    proc = subprocess.run([sys.executable, "-m", "bulletin", "build"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert (root / "output" / "2018-01.pdf").stat().st_size > 10_000
@@ -172,3 +174,39 @@ def test_doctor_says_when_search_is_missing(tmp_path):
     assert proc.returncode == 1
     assert "MISSING search (Pagefind)" in proc.stdout
     assert "to install everything: pip install 'pagefind[extended]'" in proc.stderr
+
+
+def test_the_head_start_reads_the_command_line_as_click_does():
+    from bulletin.__main__ import _command
+    assert _command(["build"]) == "build"
+    assert _command(["-C", "ws", "build", "2018-02", "--jobs", "1"]) == "build"
+    assert _command(["-Cws", "build"]) == "build"
+    assert _command(["check", "build"]) == "check"
+    assert _command(["build", "--help"]) is None and _command(["build", "-h"]) is None
+    assert _command(["--version"]) is None and _command([]) is None
+
+
+def _in(folder):
+    """Processes whose working directory is `folder` (a typesetter inherits its build's)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/cwd") == str(folder):
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def test_a_build_that_never_starts_leaves_no_typesetting_process(make_ws):
+    """`bulletin build` forks a typesetter before Click reads the command line
+    (bulletin/__main__.py); a usage error or a missing workspace must not leave it behind."""
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05")})
+    proc = run("build", "--no-such-option", cwd=root)
+    assert proc.returncode == 2 and "No such option" in proc.stderr
+    empty = root.parent / "empty"
+    empty.mkdir()
+    proc = run("build", cwd=empty)
+    assert proc.returncode != 0 and "bulletin.yaml" in proc.stderr
+    time.sleep(0.2)
+    assert _in(root) == [] and _in(empty) == []
