@@ -183,3 +183,27 @@ def test_a_failing_pagefind_is_reported_and_leaves_the_index_in_place(ws, tmp_pa
     proc = run("build", cwd=ws, check=True)
     assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} != index
     assert search_pages(out) == 4
+
+
+def test_installed_versions_are_those_importlib_metadata_reads(tmp_path, monkeypatch):
+    """plan.installed_version reads the dist-info folder's name (importlib.metadata scans
+    sys.path, 30 ms a build); it must agree with it, and say "?" for what is not there."""
+    import importlib.metadata
+
+    from bulletin import plan
+
+    for package in ("weasyprint", "pagefind_bin_extended", "jinja2"):
+        assert plan.installed_version(package) == importlib.metadata.version(package)
+    assert plan.installed_version("no_such_package_here") == "?"
+    # two dist-info folders of one package (a botched upgrade): the slow way decides
+    site = tmp_path / "site"
+    (site / "fakepkg").mkdir(parents=True)
+    (site / "fakepkg" / "__init__.py").write_text("")
+    for v in ("1.0", "2.0"):
+        (site / f"fakepkg-{v}.dist-info").mkdir()
+        (site / f"fakepkg-{v}.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: fakepkg\nVersion: {v}\n")
+    monkeypatch.syspath_prepend(str(site))
+    assert plan.installed_version("fakepkg") in ("1.0", "2.0")
+    shutil.rmtree(site / "fakepkg-1.0.dist-info")
+    plan.installed_version.cache_clear()
+    assert plan.installed_version("fakepkg") == "2.0"

@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 from ..errors import BulletinError
+from ..plan import installed_version
 
 SEARCH = "pagefind"
 TIMEOUT = 600  # seconds: indexing 10,000 pages takes about a minute
@@ -44,12 +45,10 @@ def executable() -> Path | None:
 
 @functools.cache
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError, version as of
     for package in ("pagefind_bin_extended", "pagefind"):
-        try:
-            return of(package)
-        except PackageNotFoundError:
-            continue
+        found = installed_version(package)
+        if found != "?":
+            return found
     return "?"
 
 
