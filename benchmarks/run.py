@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of bulletin, measured against pandoc + WeasyPrint in the same run.
 
-    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 3] [--pairs 3]
+    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 7] [--pairs 5]
 
 Needs pandoc (apt-get install pandoc).  Writes the figures to benchmarks/README.md.
 Every timing is a whole command in a fresh process, as a user runs it.
@@ -50,6 +50,11 @@ def bulletin(*args) -> list[str]:
     return [sys.executable, "-m", "bulletin", *args]
 
 
+def spread(ratios) -> str:
+    ratios = sorted(ratios)
+    return f"pairs from {ratios[0]:.2f} to {ratios[-1]:.2f}"
+
+
 def median_of(n, fn) -> float:
     return statistics.median(fn() for _ in range(n))
 
@@ -58,8 +63,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--editions", type=int, default=200)
     ap.add_argument("--small", type=int, default=50)
-    ap.add_argument("--repeat", type=int, default=3, help="pairs timed for (a) and (d), runs for (c)")
-    ap.add_argument("--pairs", type=int, default=3, help="pairs of cold builds timed for (b)")
+    ap.add_argument("--repeat", type=int, default=7, help="pairs timed for (a) and (d), runs for (c)")
+    ap.add_argument("--pairs", type=int, default=5, help="pairs of cold builds timed for (b)")
     ap.add_argument("--readme", type=Path, default=HERE / "README.md")
     args = ap.parse_args()
     if not shutil.which("pandoc"):
@@ -81,13 +86,20 @@ def main() -> None:
                           capture_output=True, text=True).stdout).group(1)
         # Interleaved, one pair at a time: this machine's speed drifts over minutes, and
         # a ratio of neighbours is steadier than a ratio of two medians taken apart.
-        pairs = [(timed(pandoc, work)[0], timed(bulletin("build", "--force", "--jobs", "1"), one)[0])
-                 for _ in range(args.repeat)]
+        # (Each side goes first in turn, so that a machine slowing through the run favours neither.)
+        ours = bulletin("build", "--force", "--jobs", "1")
+        pairs = []
+        for i in range(args.repeat):
+            if i % 2 == 0:
+                pairs.append((timed(pandoc, work)[0], timed(ours, one)[0]))
+            else:
+                b = timed(ours, one)[0]
+                pairs.append((timed(pandoc, work)[0], b))
         t_pandoc = statistics.median(p for p, _ in pairs)
         t_one = statistics.median(b for _, b in pairs)
         r_one = statistics.median(b / p for p, b in pairs)
         rows.append(("(a) one edition, end to end", f"{t_one:.2f} s (bulletin) vs {t_pandoc:.2f} s (pandoc + WeasyPrint), "
-                     f"{pages} pages; median of {args.repeat} interleaved pairs", f"{r_one:.2f} ×", "≤ 1.0 ×"))
+                     f"{pages} pages; median of {args.repeat} interleaved pairs ({spread(b / p for p, b in pairs)})", f"{r_one:.2f} ×", "≤ 1.0 ×"))
 
         # (b) cold full builds, one process against every core, at two sizes; pairs of
         # neighbours in time again, and the median of their ratios
@@ -109,7 +121,7 @@ def main() -> None:
             t1, tn = statistics.median(a for a, _ in bpairs), statistics.median(b for _, b in bpairs)
             ratio = statistics.median(a / b for a, b in bpairs)
             rows.append((f"(b) cold build of {n} editions", f"{t1:.1f} s on one core, {tn:.1f} s on {CORES} "
-                         f"({t1 / n:.2f} s an edition); median of {args.pairs} pairs",
+                         f"({t1 / n:.2f} s an edition); median of {args.pairs} pairs ({spread(a / b for a, b in bpairs)})",
                          f"{ratio:.2f} × faster", "≥ 1.8 ×"))
         big = work / f"n{args.editions}"
 
@@ -125,19 +137,22 @@ def main() -> None:
         shutil.copy(victim, alone / "issues" / victim.name)
         timed(bulletin("build"), alone)
 
-        def edit_and_build():
-            times = []
-            for ws in (big, alone):
-                with (ws / "issues" / victim.name).open("a", encoding="utf-8") as f:
-                    f.write("\n会议还对下一阶段工作作了具体安排。\n")
-                times.append(timed(bulletin("build"), ws)[0])
-            return times
-        dpairs = [edit_and_build() for _ in range(args.repeat)]
+        def edit_and_build(ws):
+            with (ws / "issues" / victim.name).open("a", encoding="utf-8") as f:
+                f.write("\n会议还对下一阶段工作作了具体安排。\n")
+            return timed(bulletin("build"), ws)[0]
+        dpairs = []
+        for i in range(args.repeat):  # in turns first and second, as in (a)
+            if i % 2 == 0:
+                dpairs.append((edit_and_build(big), edit_and_build(alone)))
+            else:
+                a = edit_and_build(alone)
+                dpairs.append((edit_and_build(big), a))
         t_edit = statistics.median(e for e, _ in dpairs)
         t_alone = statistics.median(a for _, a in dpairs)
         r_edit = statistics.median(e / a for e, a in dpairs)
         rows.append((f"(d) one of {args.editions} edited", f"{t_edit:.2f} s vs {t_alone:.2f} s for the same edit "
-                     f"with that edition alone; median of {args.repeat} pairs", f"{r_edit:.2f} ×", "≤ 1.5 ×"))
+                     f"with that edition alone; median of {args.repeat} pairs ({spread(e / a for e, a in dpairs)})", f"{r_edit:.2f} ×", "≤ 1.5 ×"))
 
         # (e) peak memory of a worker, from the parallel build of all editions
         rows.append(("(e) peak memory of a typesetting process", f"{peak} MiB (from --stats of (b), "
@@ -168,7 +183,7 @@ pandoc with WeasyPrint as its PDF engine, on the same Markdown, in the same run.
 Run it with (pandoc from `apt-get install pandoc`):
 
 ```sh
-make venv && .venv/bin/python benchmarks/run.py    # --editions 200 --small 50 --repeat 3 --pairs 3
+make venv && .venv/bin/python benchmarks/run.py    # --editions 200 --small 50 --repeat 7 --pairs 5
 ```
 
 ## Latest figures
