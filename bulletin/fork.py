@@ -29,6 +29,8 @@ def typesetter() -> tuple[int, int]:
     # The child: it must never return into its parent's code, so it ends with os._exit.
     code = 0
     try:
+        import signal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle (it stops us)
         ours.close()
         _quiet_stdin()
         from .workers import serve
