@@ -50,6 +50,20 @@ def bulletin(*args) -> list[str]:
     return [sys.executable, "-m", "bulletin", *args]
 
 
+def in_turns(n: int, first, second) -> list[tuple[float, float]]:
+    """n pairs (first(), second()), the two timed one after the other, each going first in
+    turn: a machine that slows or speeds up through the run then favours neither."""
+    pairs = []
+    for i in range(n):
+        if i % 2 == 0:
+            a = first()
+            pairs.append((a, second()))
+        else:
+            b = second()
+            pairs.append((first(), b))
+    return pairs
+
+
 def spread(ratios) -> str:
     ratios = sorted(ratios)
     return f"pairs from {ratios[0]:.2f} to {ratios[-1]:.2f}"
@@ -86,15 +100,8 @@ def main() -> None:
                           capture_output=True, text=True).stdout).group(1)
         # Interleaved, one pair at a time: this machine's speed drifts over minutes, and
         # a ratio of neighbours is steadier than a ratio of two medians taken apart.
-        # (Each side goes first in turn, so that a machine slowing through the run favours neither.)
         ours = bulletin("build", "--force", "--jobs", "1")
-        pairs = []
-        for i in range(args.repeat):
-            if i % 2 == 0:
-                pairs.append((timed(pandoc, work)[0], timed(ours, one)[0]))
-            else:
-                b = timed(ours, one)[0]
-                pairs.append((timed(pandoc, work)[0], b))
+        pairs = in_turns(args.repeat, lambda: timed(pandoc, work)[0], lambda: timed(ours, one)[0])
         t_pandoc = statistics.median(p for p, _ in pairs)
         t_one = statistics.median(b for _, b in pairs)
         r_one = statistics.median(b / p for p, b in pairs)
@@ -106,18 +113,16 @@ def main() -> None:
         for n in sorted({args.small, args.editions}):
             ws = work / f"n{n}"
             synth.write(ws, n)
-            bpairs, err = [], ""
-            for i in range(args.pairs):
-                timings = {}
-                # one core against all (--jobs 1 held to one core), in turns first and second,
-                # so that a machine slowing or speeding through the run does not favour either
-                for jobs in ((1, CORES) if i % 2 == 0 else (CORES, 1)):
-                    shutil.rmtree(ws / "output", ignore_errors=True)
-                    timings[jobs], said = timed(bulletin("build", "--jobs", str(jobs), "--stats"), ws,
-                                                cores=1 if jobs == 1 else None)
-                    err = said if jobs == CORES else err  # the peak memory of a parallel build's worker
-                bpairs.append((timings[1], timings[CORES]))
-            peak = re.search(r"peak memory of a typesetting process (\d+) MiB", err).group(1)
+            said = {}  # --stats of the last build with each number of jobs
+
+            def cold(jobs):  # one core against all: --jobs 1 held to one core
+                shutil.rmtree(ws / "output", ignore_errors=True)
+                elapsed, said[jobs] = timed(bulletin("build", "--jobs", str(jobs), "--stats"), ws,
+                                            cores=1 if jobs == 1 else None)
+                return elapsed
+            bpairs = in_turns(args.pairs, lambda: cold(1), lambda: cold(CORES))
+            # the peak memory of a parallel build's worker
+            peak = re.search(r"peak memory of a typesetting process (\d+) MiB", said[CORES]).group(1)
             t1, tn = statistics.median(a for a, _ in bpairs), statistics.median(b for _, b in bpairs)
             ratio = statistics.median(a / b for a, b in bpairs)
             rows.append((f"(b) cold build of {n} editions", f"{t1:.1f} s on one core, {tn:.1f} s on {CORES} "
@@ -141,13 +146,7 @@ def main() -> None:
             with (ws / "issues" / victim.name).open("a", encoding="utf-8") as f:
                 f.write("\n会议还对下一阶段工作作了具体安排。\n")
             return timed(bulletin("build"), ws)[0]
-        dpairs = []
-        for i in range(args.repeat):  # in turns first and second, as in (a)
-            if i % 2 == 0:
-                dpairs.append((edit_and_build(big), edit_and_build(alone)))
-            else:
-                a = edit_and_build(alone)
-                dpairs.append((edit_and_build(big), a))
+        dpairs = in_turns(args.repeat, lambda: edit_and_build(big), lambda: edit_and_build(alone))
         t_edit = statistics.median(e for e, _ in dpairs)
         t_alone = statistics.median(a for _, a in dpairs)
         r_edit = statistics.median(e / a for e, a in dpairs)
