@@ -18,11 +18,9 @@ def main() -> None:
         from .cli import main as cli
         cli(obj=obj)
     finally:
-        if obj.get("early"):  # Click stopped before the command began (--help, a usage error)
-            import os
-            import signal
-            os.kill(early[0], signal.SIGKILL)
-            os.waitpid(early[0], 0)
+        if obj.get("early"):  # not taken over: Click stopped first (--help, a usage error), or no build
+            from .workers import Worker
+            Worker(forked=obj["early"]).stop()  # never used: killed, not waited for
 
 
 def _command(args: list[str]) -> str | None:

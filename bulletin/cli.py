@@ -82,15 +82,13 @@ def main(ctx: click.Context, directory: Path | None):
     A workspace is a folder with bulletin.yaml and issues/*.md; editions are
     written to output/.  Run 'bulletin COMMAND --help' for each command.
     """
-    early = (ctx.obj or {}).pop("early", None)  # a typesetter forked by __main__.py
+    given = ctx.obj or {}  # from __main__.py: "early", a typesetter it forked (it kills one left there)
     ctx.obj = {"dir": directory or Path.cwd(), "explicit": directory is not None, "spare": None}
     if ctx.invoked_subcommand == "build" and workers.default_jobs() > 1:
         # Loading WeasyPrint takes longer than anything a build does before its
         # first PDF; with a core to spare, start now.  Killed if not needed.
-        ctx.obj["spare"] = spare = workers.Worker(forked=early)
+        ctx.obj["spare"] = spare = workers.Worker(forked=given.pop("early", None))
         ctx.call_on_close(spare.stop)
-    elif early:
-        workers.Worker(forked=early).stop()
 
 
 @main.command()

@@ -87,11 +87,10 @@ def serve(fd: int, parent: int) -> None:
     """A worker's life (forked by fork.typesetter): load WeasyPrint, then render each job
     sent on the socket `fd` until told to stop.
 
-    Ctrl-C is the build's to handle: it stops the workers it started.  A
-    build that was killed closes its end of the socket, and this one ends;
-    on Linux the kernel also kills it with the build.
+    Ctrl-C is the build's to handle (fork.typesetter ignores it here): it
+    stops the workers it started.  A build that was killed closes its end of
+    the socket, and this one ends; on Linux the kernel also kills it with the build.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(fd)
     _outlive_nothing(parent)
     try:

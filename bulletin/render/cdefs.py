@@ -57,22 +57,21 @@ def install() -> None:
     cffi.FFI = make_ffi
 
 
-def uninstall() -> bool:
+def uninstall() -> None:
     """After WeasyPrint is imported: cffi.FFI is cffi's again, and WeasyPrint's modules hold
-    the prebuilt FFI itself, not the stand-in.  True if WeasyPrint uses the prebuilt one."""
+    the FFI itself (prebuilt or plain), not the stand-in."""
     global _original
     if _original is None:
-        return False
+        return
     import cffi
 
     cffi.FFI, _original = _original, None
     standin = getattr(sys.modules.get(_TARGET), "ffi", None)
     if not isinstance(standin, _Standin) or standin.ffi is None:
-        return False
+        return
     for name, module in list(sys.modules.items()):
         if name.startswith("weasyprint") and getattr(module, "ffi", None) is standin:
             module.ffi = standin.ffi
-    return standin.prebuilt
 
 
 class _Standin:

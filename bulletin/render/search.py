@@ -12,7 +12,6 @@ line's 1.2 s for 200 editions, on the same machine at the same minutes.
 from __future__ import annotations
 
 import ctypes
-import functools
 import hashlib
 import json
 import os
@@ -43,7 +42,6 @@ def executable() -> Path | None:
     return Path(found) if found else None
 
 
-@functools.cache
 def version() -> str:
     for package in ("pagefind_bin_extended", "pagefind"):
         found = installed_version(package)
