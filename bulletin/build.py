@@ -349,20 +349,28 @@ def _job(edition: Edition, pub: Publication, env, out: Path, root: Path, issue: 
 
 
 def _index_search(indexer, out: Path, editions: list[Edition], state: dict) -> None:
-    """Start indexing the edition pages for search, unless the index in place was made from
-    these very pages."""
+    """Start indexing for search the years whose edition pages changed: a year's index in
+    place that was made from these very pages is kept."""
     from .render import search
 
-    key = search.search_key({e.name: state.get("page:" + e.name, "") for e in editions})
-    current = state.get("search") == key and (out / search.SEARCH / "pagefind.js").exists()
-    if editions and not current:
-        indexer.start(editions, key)
+    years = search.shards(editions)
+    todo = {}
+    for year, listed in years.items():
+        key = search.search_key({e.name: state.get("page:" + e.name, "") for e in listed})
+        if state.get("search:" + year) != key or not (search.bundle(out, year) / "pagefind.js").exists():
+            todo[year] = ([e.name for e in listed], key)
+    for gone in [k for k in state if (k == "search" or k.startswith("search:")) and k[7:] not in years]:
+        del state[gone]  # (and "search", the key of one index over all years, before there was one a year)
+    if todo:
+        indexer.start(todo, keep=set(years))
+    else:
+        search.prune(out, set(years))
 
 
 def _record_search(indexer, state: dict, report: Report) -> bool:
-    """Note the index made; False if Pagefind failed (reported)."""
-    if indexer.made:
-        state["search"] = indexer.made
+    """Note the indexes made; False if Pagefind failed (reported)."""
+    for year, key in indexer.made.items():
+        state["search:" + year] = key
     if indexer.problem is None:
         return True
     report.add(indexer.problem.diagnostic)

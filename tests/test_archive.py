@@ -149,8 +149,8 @@ def test_browse_follow_links_and_search_in_a_subfolder(browser, server):
 
     page.goto(base + "index.html")
     page.fill("#search input", "监测")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    hrefs = [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
+    page.wait_for_selector(".search-link", timeout=15000)
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all(".search-link")]
     assert "/jianbao/2018-02.html#a2" in hrefs  # the article about the monitoring meeting
     page.goto("http://" + base.split("/")[2] + "/jianbao/2018-02.html#a2")
     assert page.evaluate("document.getElementById('a2').textContent").strip().startswith("清远市环境监测系统")
@@ -235,17 +235,42 @@ def test_serve_rebuilds_and_reloads(tmp_path):
         proc.wait(timeout=30)
 
 
+def searched(page, query) -> tuple[str, list[str]]:
+    """Type a query into the archive's search; the message and the titles of the editions found."""
+    page.fill("#search input", query)
+    page.wait_for_function("q => document.querySelector('.search-message').textContent.includes(q)"
+                           " || /找到/.test(document.querySelector('.search-message').textContent)", arg=query,
+                           timeout=15000)
+    page.wait_for_timeout(300)  # (the results of a query are written after its message)
+    titles = [t.inner_text() for t in page.query_selector_all(".search-result > .search-title")]
+    return page.inner_text(".search-message"), titles
+
+
 def test_search_finds_articles_not_the_recipient_list(browser, server):
     """抄送 names every 环保局 in every edition; a search for one must not match them all."""
     base, _ = server
     page = browser.new_page()
     page.goto(base + "index.html")
-    page.fill("#search input", "市应急办")  # only in the footers
-    page.wait_for_selector(".pagefind-ui__message", timeout=15000)
-    page.wait_for_timeout(500)
-    assert page.query_selector_all(".pagefind-ui__result-link") == []
-    page.fill("#search input", "蓝天保卫战")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    titles = [t.inner_text() for t in page.query_selector_all(".pagefind-ui__result-title")]
-    assert "2018年第2期（总第42期）" in titles
+    message, titles = searched(page, "市应急办")  # only in the footers
+    assert titles == [] and message == "没有找到与“市应急办”相关的简报"
+    message, titles = searched(page, "蓝天保卫战")
+    assert "2018年第2期（总第42期）" in titles and message == f"找到{len(titles)}期相关简报"
+    page.close()
+
+
+def test_search_over_the_indexes_of_the_years_finds_every_word_in_one_page(browser, server):
+    """One index a year: 创模 is in 2018 and 2019, 拘留 only in 2019.  2018's index has never seen
+    拘留, and Pagefind leaves out a word its index has never seen: without the check of each
+    year's words, 2018's editions would match 创模 拘留 on 创模 alone."""
+    base, _ = server
+    page = browser.new_page()
+    page.goto(base + "index.html")
+    _, titles = searched(page, "创模")
+    assert sorted(titles) == ["2018年第1期（总第41期）", "2018年第3期（总第43期）", "2019年第1期（总第44期）"]
+    _, titles = searched(page, "创模 拘留")
+    assert titles == ["2019年第1期（总第44期）"]
+    _, titles = searched(page, "创模拘留")  # one run of characters, split into words by the browser
+    assert titles == ["2019年第1期（总第44期）"]
+    _, titles = searched(page, "拘留 xyzzy")  # a word in no edition is left out, as Pagefind does
+    assert titles == ["2019年第1期（总第44期）"]
     page.close()

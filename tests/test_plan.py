@@ -128,22 +128,47 @@ def test_library_lookup_agrees_with_ctypes():
     assert fast("pango-1.0") == "libpango-1.0.so.0"
 
 
-def search_pages(out) -> int:
+def search_pages(out) -> dict[str, int]:
+    """The pages each year's search index holds."""
     import json
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(lang["page_count"] for lang in entry["languages"].values())
+    counts = {}
+    for entry in sorted((out / "pagefind").glob("*/pagefind-entry.json")):
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"].values()
+        counts[entry.parent.name] = sum(lang["page_count"] for lang in languages)
+    return counts
 
 
-def test_the_search_index_is_made_again_only_when_an_edition_page_changes(ws):
+def search_files(out, year=""):
+    return {k: v for k, v in snapshot(out).items() if k.startswith(f"pagefind/{year}")}
+
+
+def test_the_search_index_is_made_again_only_for_the_year_whose_pages_changed(ws):
     out = ws / "output"
-    index = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+    assert search_pages(out) == {"2018": 3, "2019": 1}
+    index = search_files(out)
     run("build", "--force", cwd=ws, check=True)  # PDFs typeset again, pages the same
-    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == index
+    assert search_files(out) == index
     source = ws / "issues" / "2018-01.md"
     source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
     run("build", cwd=ws, check=True)
-    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} != index
-    assert search_pages(out) == 4
+    assert search_files(out, "2018/") != {k: v for k, v in index.items() if k.startswith("pagefind/2018/")}
+    assert search_files(out, "2019/") == {k: v for k, v in index.items() if k.startswith("pagefind/2019/")}
+    assert search_pages(out) == {"2018": 3, "2019": 1}
+    assert not list((out / "pagefind" / "2018").glob("pagefind-ui*"))  # Pagefind's own interface is not used
+
+
+def test_a_year_that_is_gone_and_an_index_over_all_years_are_removed(ws):
+    """An index over all years at pagefind/ (made before there was one a year) and the
+    index of a year with no edition left go."""
+    out = ws / "output"
+    (out / "pagefind" / "pagefind.js").write_text("// an index over all years")
+    (out / "pagefind" / "fragment").mkdir()
+    (out / "pagefind" / "fragment" / "zh-cn_0.pf_fragment").write_bytes(b"old")
+    (ws / "issues" / "2019-01.md").unlink()
+    proc = run("build", cwd=ws, check=True)
+    assert rendered(proc) == [] and sorted(p.name for p in (out / "pagefind").iterdir()) == ["2018"]
+    assert search_pages(out) == {"2018": 3}  # (made again: 2018-03 no longer links to a next issue)
+    assert 'data-years="2018"' in (out / "index.html").read_text(encoding="utf-8")  # what the search loads
 
 
 def test_an_edition_that_fails_typesetting_leaves_the_archive_and_the_search_index(ws, tmp_path):
@@ -160,7 +185,7 @@ def test_an_edition_that_fails_typesetting_leaves_the_archive_and_the_search_ind
     assert proc.returncode == 1 and "may not be used" in proc.stderr
     assert rendered(proc) == ["2018-01", "2018-03", "2019-01"]
     out = ws / "output"
-    assert search_pages(out) == 3
+    assert search_pages(out) == {"2018": 2, "2019": 1}
     assert "2018-02" not in (out / "index.html").read_text(encoding="utf-8")
     assert 'rel="next" href="2018-03.html"' in (out / "2018-01.html").read_text(encoding="utf-8")
 
@@ -171,18 +196,18 @@ def test_a_failing_pagefind_is_reported_and_leaves_the_index_in_place(ws, tmp_pa
     broken.write_text("#!/bin/sh\necho 'Error: out of disk space' >&2\nexit 3\n")
     broken.chmod(0o755)
     out = ws / "output"
-    index = {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")}
+    index = search_files(out)
     source = ws / "issues" / "2018-01.md"
     source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
     proc = run("build", cwd=ws, env={"PAGEFIND_BINARY_PATH": str(broken)})
     assert proc.returncode == 1, proc.stderr
     assert "the search index could not be built: Error: out of disk space" in proc.stderr
     assert rendered(proc) == ["2018-01"] and "推进会" in (out / "2018-01.html").read_text(encoding="utf-8")
-    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} == index
+    assert search_files(out) == index
     assert not list(out.glob(".pagefind*"))
     proc = run("build", cwd=ws, check=True)
-    assert {k: v for k, v in snapshot(out).items() if k.startswith("pagefind/")} != index
-    assert search_pages(out) == 4
+    assert search_files(out) != index
+    assert search_pages(out) == {"2018": 3, "2019": 1}
 
 
 def test_installed_versions_are_those_importlib_metadata_reads(tmp_path, monkeypatch):

@@ -1,9 +1,22 @@
 """The archive's search index, made by Pagefind (its extended build segments Chinese).
 
+One Pagefind bundle a year (`pagefind/2018/`, ...), because Pagefind has no
+incremental mode: every run reads every page it is given.  Over 200 editions
+a run took 1.0-1.6 s, over one year's 24 editions 0.4 s (most of it loading
+the Chinese word list), so an edit costs what its year costs, not the
+archive.  The archive page (`_search.html`) loads the newest year's bundle
+and merges the others into it with Pagefind's `mergeIndex`: one library, one
+WebAssembly module, results merged by score.  Pagefind leaves out a query
+word its index has never seen; in one index over everything that is a word
+no edition has, but across years it would let 2015 match a query on its
+other words alone.  So each page carries a year filter, the page counts each
+word's pages by year, and searches only the years that have every word.
+
 The build starts Pagefind's binary (not `python -m pagefind`, 0.12 s of
 Python to start it) as soon as the edition pages are written, in a thread,
-so that indexing overlaps typesetting.  The index goes into a staging folder
-and is swapped in whole, so a reader never meets half an index.
+so that indexing overlaps typesetting; the years that changed are indexed
+one after another.  Each year's index goes into a staging folder and is
+swapped in whole, so a reader never meets half an index.
 
 Pagefind's service mode (one process, pages fed as they come, its Chinese
 word list loaded early) was tried and is slower: 1.9 s against the command
@@ -26,6 +39,8 @@ from ..plan import installed_version
 SEARCH = "pagefind"
 TIMEOUT = 600  # seconds: indexing 10,000 pages takes about a minute
 HINT = "is the pagefind package installed? pip install 'pagefind[extended]'; 'bulletin doctor' checks"
+# What Pagefind writes that the archive does not load: its own search interfaces.
+UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
 
 def executable() -> Path | None:
@@ -51,36 +66,55 @@ def version() -> str:
 
 
 def search_key(pages: dict[str, str]) -> str:
-    """What the search index is made from: the edition pages (name -> the key each page was
+    """What one year's index is made from: its edition pages (name -> the key each page was
     made from, as the build plan records it) and Pagefind's version."""
     return hashlib.sha256(json.dumps([version(), sorted(pages.items())]).encode()).hexdigest()
 
 
-class SearchIndexer:
-    """Pagefind over the edition pages, in a background thread.
+def shards(editions) -> dict[str, list]:
+    """The editions each year's index holds: year (as text, the folder's name) -> editions."""
+    years: dict[str, list] = {}
+    for edition in editions:
+        years.setdefault(f"{edition.issue.date.year:04d}", []).append(edition)
+    return years
 
-    `start(editions, key)` once the edition pages are written; `wait()` for
-    the index to be in place; `close()` always, at the end (it stops a
-    Pagefind still running, when the build stops early).
+
+def bundle(out: Path, year: str) -> Path:
+    return out / SEARCH / year
+
+
+class SearchIndexer:
+    """Pagefind over the edition pages, year by year, in a background thread.
+
+    `start(years, keep)` once the edition pages are written, with the years to
+    index (year -> (edition names, key)) and every year the archive has: what
+    else is in `pagefind/` goes once all is indexed.  `wait()` for the indexes
+    to be in place; `close()` always, at the end (it stops a Pagefind still
+    running, when the build stops early).
     """
 
     def __init__(self, out: Path):
         self.out = out
-        self.made: str | None = None          # the key of the index put in place
+        self.made: dict[str, str] = {}        # year -> the key of the index put in place
         self.problem: BulletinError | None = None
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen | None = None
+        self._stop = False
 
-    def start(self, editions, key: str) -> None:
+    def start(self, years: dict[str, tuple[list[str], str]], keep: set[str]) -> None:
         self.wait()
-        names = [e.name for e in editions]
-        self._thread = threading.Thread(target=self._run, args=(names, key), name="search-index", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(years, keep), name="search-index", daemon=True)
         self._thread.start()
 
-    def _run(self, names: list[str], key: str) -> None:
+    def _run(self, years: dict[str, tuple[list[str], str]], keep: set[str]) -> None:
         try:
-            index_search(self.out, names, started=lambda process: setattr(self, "_process", process))
-            self.made, self.problem = key, None
+            for year, (names, key) in sorted(years.items(), reverse=True):  # this year first: most searched
+                if self._stop:
+                    return
+                index_search(self.out, names, year, started=lambda process: setattr(self, "_process", process))
+                self.made[year] = key
+            self.problem = None
+            prune(self.out, keep)
         except BulletinError as exc:
             self.problem = exc
 
@@ -90,13 +124,15 @@ class SearchIndexer:
             self._thread = None
 
     def close(self) -> None:
+        self._stop = True
         if self._thread is not None and self._process is not None:
             self._process.kill()
         self.wait()
 
 
-def index_search(out: Path, names: list[str], started=lambda process: None) -> None:
-    """Run Pagefind over the named edition pages into a staging folder, then swap it in.
+def index_search(out: Path, names: list[str], year: str, started=lambda process: None) -> None:
+    """Run Pagefind over the named edition pages (one year's) into a staging folder, then
+    swap it in at pagefind/<year>/.
 
     Pagefind has no incremental mode: every run reads every page (about 4 ms
     a page, after 0.3 s loading its Chinese word list).  `started(process)`
@@ -105,7 +141,7 @@ def index_search(out: Path, names: list[str], started=lambda process: None) -> N
     exe = executable()
     if exe is None:
         raise BulletinError("the search index could not be built: Pagefind is not installed", hint=HINT)
-    staging = out / f".{SEARCH}-staging"
+    staging = out / f".{SEARCH}-{year}-staging"
     shutil.rmtree(staging, ignore_errors=True)
     cmd = [str(exe), "--site", str(out), "--glob", "{" + ",".join(names) + "}.html",
            "--output-path", str(staging), "--quiet"]
@@ -124,7 +160,26 @@ def index_search(out: Path, names: list[str], started=lambda process: None) -> N
         shutil.rmtree(staging, ignore_errors=True)
         detail = said.strip().splitlines()[-1:] or [f"Pagefind stopped (exit status {process.returncode})"]
         raise BulletinError(f"the search index could not be built: {detail[0]}", hint=HINT)
-    _swap(staging, out / SEARCH)
+    for unused in staging.iterdir():
+        if unused.name.startswith(UNUSED):
+            unused.unlink()
+    bundle(out, year).parent.mkdir(exist_ok=True)
+    _swap(staging, bundle(out, year))
+
+
+def prune(out: Path, keep: set[str]) -> None:
+    """Remove from pagefind/ what is not a year the archive has: a year whose editions are
+    gone, or an index over all years made by an earlier version of bulletin."""
+    folder = out / SEARCH
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name in keep and entry.is_dir():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def _swap(new: Path, current: Path) -> None:
