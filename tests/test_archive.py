@@ -1,4 +1,5 @@
 """The archive in output/: its pages and links, read as files and in a real browser."""
+import contextlib
 import functools
 import re
 import shutil
@@ -12,7 +13,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from conftest import REPO, Page
+from conftest import REPO, Page, issue, run
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -25,17 +26,25 @@ def site(sample):
     return sample[0] / "output"
 
 
-@pytest.fixture(scope="module")
-def server(site, tmp_path_factory):
-    """The site served from a subfolder (/jianbao/) of a web root, on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("webroot")
+@contextlib.contextmanager
+def served(site, root):
+    """`site` copied to root/jianbao/ and served from root, on 127.0.0.1: (base URL, its copy)."""
     shutil.copytree(site, root / "jianbao")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
     handler.log_message = lambda *a: None
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/jianbao/", root / "jianbao"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/jianbao/", root / "jianbao"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(site, tmp_path_factory):
+    """The site served from a subfolder (/jianbao/) of a web root."""
+    with served(site, tmp_path_factory.mktemp("webroot")) as where:
+        yield where
 
 
 @pytest.fixture(scope="module")
@@ -274,3 +283,29 @@ def test_search_over_the_indexes_of_the_years_finds_every_word_in_one_page(brows
     _, titles = searched(page, "拘留 xyzzy")  # a word in no edition is left out, as Pagefind does
     assert titles == ["2019年第1期（总第44期）"]
     page.close()
+
+
+def test_search_in_an_english_archive(browser, make_ws, tmp_path):
+    """Words split at spaces, the same check of each year's words, the box's English."""
+    config = "title: Clean City Bulletin\npublisher: City Environment Office\nlanguage: en\n"
+    root = make_ws({"2018-01.md": issue(1, "2018-01-08", total=40, body="## River plan\n\nThe river plan was adopted.\n"),
+                    "2019-01.md": issue(1, "2019-01-08", total=41, body="## Air plan\n\nThe river and air plans.\n")},
+                   config=config)
+    run("build", cwd=root, check=True)
+    with served(root / "output", tmp_path / "web") as (base, _):
+        page = browser.new_page()
+        page.goto(base + "index.html")
+        assert page.get_attribute("#search input", "placeholder") == "Search the bulletins"
+        page.fill("#search input", "river")
+        page.wait_for_function("/found/.test(document.querySelector('.search-message').textContent)", timeout=15000)
+        assert page.inner_text(".search-message") == "2 issues found"
+        page.fill("#search input", "river air")
+        page.wait_for_function("/^1 issue found$/.test(document.querySelector('.search-message').textContent)",
+                               timeout=15000)
+        page.wait_for_selector(".search-result")
+        assert [t.inner_text() for t in page.query_selector_all(".search-result > .search-title")] == \
+            ["Issue 1, 2019 (No. 41)"]
+        page.fill("#search input", "smog")
+        page.wait_for_function("/No issue/.test(document.querySelector('.search-message').textContent)", timeout=15000)
+        assert page.inner_text(".search-message") == "No issue matches “smog”"
+        page.close()
