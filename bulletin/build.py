@@ -369,7 +369,7 @@ def _index_search(indexer, out: Path, editions: list[Edition], state: dict) -> N
 
 def _record_search(indexer, state: dict, report: Report) -> bool:
     """Note the indexes made; False if Pagefind failed (reported)."""
-    for year, key in indexer.made.items():
+    for year, key in list(indexer.made.items()):  # (a copy: the thread may still be adding)
         state["search:" + year] = key
     if indexer.problem is None:
         return True

@@ -309,3 +309,20 @@ def test_search_in_an_english_archive(browser, make_ws, tmp_path):
         page.wait_for_function("/No issue/.test(document.querySelector('.search-message').textContent)", timeout=15000)
         assert page.inner_text(".search-message") == "No issue matches “smog”"
         page.close()
+
+
+def test_search_leaves_out_a_year_whose_index_is_missing(browser, site, tmp_path):
+    """A build whose Pagefind failed lists a new year before its index exists: the other years
+    are still searched; with no index at all the box says so."""
+    with served(site, tmp_path / "web") as (base, copy):
+        shutil.rmtree(copy / "pagefind" / "2019")
+        page = browser.new_page()
+        page.goto(base + "index.html")
+        message, titles = searched(page, "创模")
+        assert sorted(titles) == ["2018年第1期（总第41期）", "2018年第3期（总第43期）"], message
+        shutil.rmtree(copy / "pagefind" / "2018")
+        page.goto(base + "index.html")
+        page.fill("#search input", "创模")
+        page.wait_for_function("/载入/.test(document.querySelector('.search-message').textContent)", timeout=15000)
+        assert page.inner_text(".search-message") == "搜索索引未能载入，请稍后再试。"
+        page.close()
