@@ -203,12 +203,15 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     out = workspace.output_dir(root)
     _remove_stale_parts(out)
     seen = survey(root, report)
-    look = plan.theme_fingerprint([workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)])
-    expected = _expected_renders(seen, out, look, force)
+    from .render.theme import NOT_EDITIONS
+    # the archive pages are made from every template; the editions from all but the archive's
+    looks = plan.theme_fingerprints([workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)],
+                                    apart=NOT_EDITIONS)
+    expected = _expected_renders(seen, out, looks[1], force)
     renderer = workers.Renderer(min(jobs, expected), spare) if expected else None
     indexer = search.SearchIndexer(out)
     try:
-        return _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict, seen,
+        return _build_with(root, selectors, report, jobs, force, progress, out, looks, renderer, strict, seen,
                            None if renderer else spare, indexer)
     finally:
         indexer.close()
@@ -216,10 +219,11 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
             renderer.close()
 
 
-def _build_with(root, selectors, report, jobs, force, progress, out, look, renderer, strict,
+def _build_with(root, selectors, report, jobs, force, progress, out, looks, renderer, strict,
                 seen, spare, indexer) -> BuildResult:
     from .render import site, theme
 
+    archive_look, look = looks  # the fingerprints of every template, and of those editions use
     pub = seen.publication
     env = theme.environment(workspace.templates_dir(root), pub.theme)
     state = plan.load(out)
@@ -320,7 +324,8 @@ def _build_with(root, selectors, report, jobs, force, progress, out, look, rende
         on_disk = _on_disk(series, out, failed, claimed)
         inputs = plan.key(series.context, look)
         # the archive pages, while the search index may still be in the making
-        state["archive"] = site.write_site(pub, on_disk, out, env, report, context=inputs,
+        state["archive"] = site.write_site(pub, on_disk, out, env, report,
+                                           context=plan.key(series.context, archive_look),
                                            previous=state.get("archive"))
         indexer.wait()
     finally:

@@ -71,14 +71,19 @@ def _entries(folder: Path) -> list[str]:
         return []
 
 
-def theme_fingerprint(folders: list[Path]) -> str:
-    """Every template and stylesheet that may be used, by content."""
-    h = hashlib.sha256()
+def theme_fingerprints(folders: list[Path], apart: frozenset[str]) -> tuple[str, str]:
+    """Every template and stylesheet that may be used, by content: (all of them, all but
+    those named in `apart`)."""
+    every, rest = hashlib.sha256(), hashlib.sha256()
     for folder in folders:
         if folder.is_dir():
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+                name = path.relative_to(folder).as_posix()
+                part = name.encode() + b"\0" + path.read_bytes() + b"\0"
+                every.update(part)
+                if name not in apart:
+                    rest.update(part)
+    return every.hexdigest(), rest.hexdigest()
 
 
 def key(*parts: str, assets=()) -> str:

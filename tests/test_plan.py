@@ -65,6 +65,17 @@ def test_a_changed_template_or_setting_renders_everything(ws):
     assert rendered(run("build", cwd=ws, check=True)) == []
 
 
+def test_a_changed_archive_template_makes_the_archive_again_not_the_editions(ws):
+    out = ws / "output"
+    editions = {k: v for k, v in snapshot(out).items() if re.fullmatch(r"\d{4}-\d\d\.(pdf|html)", k)}
+    (ws / "templates").mkdir()
+    (ws / "templates" / "archive.css").write_text(".card { background: #fffdf0; }")
+    proc = run("build", cwd=ws, check=True)
+    assert rendered(proc) == [] and "#fffdf0" in (out / "index.html").read_text(encoding="utf-8")
+    assert {k: v for k, v in snapshot(out).items() if re.fullmatch(r"\d{4}-\d\d\.(pdf|html)", k)} == editions
+    assert rendered(run("build", cwd=ws, check=True)) == []
+
+
 def test_a_deleted_pdf_is_made_again(ws):
     (ws / "output" / "2018-02.pdf").unlink()
     assert rendered(run("build", cwd=ws, check=True)) == ["2018-02"]
