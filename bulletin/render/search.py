@@ -9,8 +9,9 @@ and merges the others into it with Pagefind's `mergeIndex`: one library, one
 WebAssembly module, results merged by score.  Pagefind leaves out a query
 word its index has never seen; in one index over everything that is a word
 no edition has, but across years it would let 2015 match a query on its
-other words alone.  So each page carries a year filter, the page counts each
-word's pages by year, and searches only the years that have every word.
+other words alone.  So each page carries a year filter, the search box
+counts each word's pages by year, and searches only the years that have
+every word.
 
 The build starts Pagefind's binary (not `python -m pagefind`, 0.12 s of
 Python to start it) as soon as the edition pages are written, in a thread,
