@@ -205,14 +205,14 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
     seen = survey(root, report)
     from .render.theme import NOT_EDITIONS
     # the archive pages are made from every template; the editions from all but the archive's
-    looks = plan.theme_fingerprints([workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)],
-                                    apart=NOT_EDITIONS)
-    expected = _expected_renders(seen, out, looks[1], force)
+    archive_look, look = plan.theme_fingerprints(
+        [workspace.templates_dir(root), workspace.theme_dir(seen.publication.theme)], apart=NOT_EDITIONS)
+    expected = _expected_renders(seen, out, look, force)
     renderer = workers.Renderer(min(jobs, expected), spare) if expected else None
     indexer = search.SearchIndexer(out)
     try:
-        return _build_with(root, selectors, report, jobs, force, progress, out, looks, renderer, strict, seen,
-                           None if renderer else spare, indexer)
+        return _build_with(root, selectors, report, jobs, force, progress, out, (archive_look, look), renderer,
+                           strict, seen, None if renderer else spare, indexer)
     finally:
         indexer.close()
         if renderer is not None:
@@ -364,8 +364,9 @@ def _index_search(indexer, out: Path, editions: list[Edition], state: dict) -> N
         key = search.search_key({e.name: state.get("page:" + e.name, "") for e in listed})
         if state.get("search:" + year) != key or not (search.bundle(out, year) / "pagefind.js").exists():
             todo[year] = ([e.name for e in listed], key)
-    for gone in [k for k in state if (k == "search" or k.startswith("search:")) and k[7:] not in years]:
-        del state[gone]  # (and "search", the key of one index over all years, before there was one a year)
+    # the keys of years gone, and "search", the key of one index over all years (before there was one a year)
+    for gone in [k for k in state if k.partition(":")[0] == "search" and k.removeprefix("search:") not in years]:
+        del state[gone]
     if todo:
         indexer.start(todo, keep=set(years))
     else:

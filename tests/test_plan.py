@@ -157,13 +157,14 @@ def test_the_search_index_is_made_again_only_for_the_year_whose_pages_changed(ws
     out = ws / "output"
     assert search_pages(out) == {"2018": 3, "2019": 1}
     index = search_files(out)
+    years = {year: search_files(out, f"{year}/") for year in ("2018", "2019")}
     run("build", "--force", cwd=ws, check=True)  # PDFs typeset again, pages the same
     assert search_files(out) == index
     source = ws / "issues" / "2018-01.md"
     source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
     run("build", cwd=ws, check=True)
-    assert search_files(out, "2018/") != {k: v for k, v in index.items() if k.startswith("pagefind/2018/")}
-    assert search_files(out, "2019/") == {k: v for k, v in index.items() if k.startswith("pagefind/2019/")}
+    assert search_files(out, "2018/") != years["2018"]
+    assert search_files(out, "2019/") == years["2019"]
     assert search_pages(out) == {"2018": 3, "2019": 1}
     assert not list((out / "pagefind" / "2018").glob("pagefind-ui*"))  # Pagefind's own interface is not used
 

@@ -73,10 +73,11 @@ def search_key(pages: dict[str, str]) -> str:
 
 
 def shards(editions) -> dict[str, list]:
-    """The editions each year's index holds: year (as text, the folder's name) -> editions."""
+    """The editions each year's index holds: year (as text, the folder's name, as in the
+    archive's 2018.html) -> editions."""
     years: dict[str, list] = {}
     for edition in editions:
-        years.setdefault(f"{edition.issue.date.year:04d}", []).append(edition)
+        years.setdefault(str(edition.issue.year), []).append(edition)
     return years
 
 

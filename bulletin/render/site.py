@@ -88,7 +88,6 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     common = {
         "lang": pub.language, "words": words, "title_lines": pub.title, "publisher": pub.publisher,
         "generator": f"bulletin {__version__}", "all_years": all_years, "feed": bool(base_url),
-        "search_years": [f"{y:04d}" for y in all_years],  # one search index a year: see search.py
         "archive_title": words["archive_title"].format(title="".join(pub.title)),
     }
     pages = [("index.html", None, list(years.items()))] + [(f"{y}.html", y, [(y, years[y])]) for y in all_years]
