@@ -17,6 +17,22 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def killed_with_parent():
+    """A function that, called in a process just forked, has Linux kill that process when
+    the thread that forked it ends (a build killed with SIGKILL included); None elsewhere.
+    prctl is looked up here, before the fork: the child of a process with threads must not
+    load libraries (another thread may have held the loader's lock)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    PR_SET_PDEATHSIG, SIGKILL = 1, 9
+    return lambda: prctl(PR_SET_PDEATHSIG, SIGKILL)
+
+
 def typesetter() -> tuple[int, int]:
     """Fork a process that typesets the jobs sent to it (workers.serve); returns its pid and
     this process's end of the socket between them."""

@@ -129,16 +129,11 @@ def _outlive_nothing(parent: int) -> None:
     """Let go of the build's ends of the worker pipes, which the fork copied, so that a
     build killed with SIGKILL leaves no worker behind: while a copy is open here, this
     worker's own pipe never reads end-of-file."""
-    import ctypes
-
     for end in _PARENT_ENDS:
         end.close()
-    if sys.platform.startswith("linux"):
-        PR_SET_PDEATHSIG = 1
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
+    arm = fork.killed_with_parent()
+    if arm is not None:
+        arm()
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(0)
 

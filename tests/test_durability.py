@@ -217,3 +217,40 @@ def test_a_killed_build_leaves_no_typesetting_process_and_no_lock(tmp_path):
     assert alive == [], "typesetting processes outlived the build"
     again = run("build", cwd=root, check=True)
     assert "waiting" not in again.stderr
+
+
+def _processes_running(needle: bytes) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and needle in open(f"/proc/{entry}/cmdline", "rb").read() \
+                    and "Z" not in open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1][:3]:
+                found.append(int(entry))
+        except OSError:  # a process that has just ended
+            pass
+    return found
+
+
+def test_a_killed_build_leaves_no_pagefind_writing_into_output(tmp_path):
+    """Pagefind dies with the build: else it would go on writing into output/, into the staging
+    folder that the next build's Pagefind writes to."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(REPO / "bulletin.yaml", root)
+    shutil.copytree(REPO / "issues", root / "issues")
+    slow = tmp_path / "pagefind"
+    slow.write_text("#!/bin/sh\nexec sleep 59.0713\n")  # (a number no other process sleeps)
+    slow.chmod(0o755)
+    proc = subprocess.Popen([*BULLETIN, "build"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(REPO), "PAGEFIND_BINARY_PATH": str(slow)})
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None and not _processes_running(b"59.0713"):
+        time.sleep(0.02)
+    assert proc.poll() is None and _processes_running(b"59.0713"), "the build never started Pagefind"
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and _processes_running(b"59.0713"):
+        time.sleep(0.05)
+    assert _processes_running(b"59.0713") == [], "Pagefind outlived the build"

@@ -34,6 +34,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+from .. import fork
 from ..errors import BulletinError
 from ..plan import installed_version
 
@@ -148,8 +149,11 @@ def index_search(out: Path, names: list[str], year: str, started=lambda process:
     cmd = [str(exe), "--site", str(out), "--glob", "{" + ",".join(names) + "}.html",
            "--output-path", str(staging), "--quiet"]
     try:
+        # killed with the build: else a build killed with SIGKILL leaves it writing into output/,
+        # into the very staging folder the next build's Pagefind writes to
         process = subprocess.Popen(cmd, cwd=out, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, errors="replace")
+                                   stderr=subprocess.STDOUT, text=True, errors="replace",
+                                   preexec_fn=fork.killed_with_parent())
         started(process)
         said, _ = process.communicate(timeout=TIMEOUT)
     except OSError as exc:
