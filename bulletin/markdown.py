@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -32,7 +31,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import labels
 from .errors import Location, Report
-from .model import Article, Section
+from .model import Article, Asset, Section
 
 NOTE_NAMES = ("编者按", "按语", "note")
 
@@ -46,14 +45,6 @@ _BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data)\s*:|<\s*(ja
 
 ASSET_SCHEME = "bulletin-asset:"
 _ASSET_SRC = re.compile(r'src="bulletin-asset:([^"]+)"')
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file an issue uses (an image), copied beside its HTML edition."""
-
-    source: Path
-    name: str  # file name under the edition's asset folder
 
 
 def resolve_assets(html: str, assets: tuple[Asset, ...], where) -> str:
@@ -73,9 +64,10 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    # Block attributes only for the contents entry; id/class/style and the
+    # Block attributes only for the contents entry and where an article came from
+    # (source: the contributing unit, author); id/class/style and the
     # rest would let an author inject attributes (rel=attachment reads files).
-    md.use(attrs_block_plugin, allowed=("toc",))
+    md.use(attrs_block_plugin, allowed=("toc", "source", "author"))
     md.use(container_plugin, name="note", validate=lambda params, *_: params.strip() in NOTE_NAMES,
            render=_render_note)
     md.add_render_rule("paragraph_open", _paragraph_open)
@@ -253,6 +245,8 @@ def _article(body: list[Token], head: list[Token] | None, n: int, language: str,
     toc = opening.attrs.get("toc")
     entry = toc.strip() if isinstance(toc, str) and toc.strip() else contents_entry(plain_lines, language)
     return Article(
+        source=_attr(opening, "source"),
+        author=_attr(opening, "author"),
         title_lines=plain_lines,
         title_html=tuple(inline_html(line) for line in lines),
         toc=entry,
@@ -261,6 +255,11 @@ def _article(body: list[Token], head: list[Token] | None, n: int, language: str,
         sections=tuple(sections),
         line=(opening.map[0] + 1 + line_offset) if opening.map else 0,
     )
+
+
+def _attr(token: Token, name: str) -> str:
+    value = token.attrs.get(name)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _check_inline(tokens: list[Token], where, report: Report) -> None:

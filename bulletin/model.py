@@ -46,6 +46,14 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A file an issue uses (an image), copied beside its HTML edition."""
+
+    source: Path
+    name: str  # file name under the edition's asset folder
+
+
+@dataclass(frozen=True)
 class Section:
     level: int  # 3 for ###, 4 for ####, ...
     title: str
@@ -61,6 +69,8 @@ class Article:
     body_html: str
     sections: tuple[Section, ...] = ()
     line: int = 0                 # where the heading stands in the source
+    source: str = ""              # the contributing unit, {source="..."} above the heading
+    author: str = ""              # {author="..."}
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,7 @@ class Issue:
     preamble_html: str = ""
     fields: dict[str, Any] = field(default_factory=dict)  # optional layout fields and unknown keys
     lines: dict[str, int] = field(default_factory=dict)    # field name -> source line
-    assets: tuple = ()                                     # markdown.Asset: images it uses
+    assets: tuple[Asset, ...] = ()                         # images it uses
 
     @property
     def year(self) -> int:
@@ -109,7 +119,7 @@ def issue_to_dict(issue: Issue) -> dict:
         "total": issue.total, "kind": issue.kind,
         "recipients": [list(issue.recipients.main), list(issue.recipients.cc)],
         "title": list(issue.title), "publisher": issue.publisher, "language": issue.language,
-        "articles": [{**{k: getattr(a, k) for k in ("toc", "anchor", "body_html", "line")},
+        "articles": [{**{k: getattr(a, k) for k in ("toc", "anchor", "body_html", "line", "source", "author")},
                       "title_lines": list(a.title_lines), "title_html": list(a.title_html),
                       "sections": [[s.level, s.title, s.anchor] for s in a.sections]} for a in issue.articles],
         "preamble_html": issue.preamble_html, "fields": issue.fields, "lines": issue.lines,
@@ -118,14 +128,13 @@ def issue_to_dict(issue: Issue) -> dict:
 
 
 def issue_from_dict(d: dict) -> Issue:
-    from .markdown import Asset
-
     return Issue(
         source=Path(d["source"]), number=d["number"], date=dt.date.fromisoformat(d["date"]), total=d["total"],
         kind=d["kind"], recipients=Recipients(tuple(d["recipients"][0]), tuple(d["recipients"][1])),
         title=tuple(d["title"]), publisher=d["publisher"], language=d["language"],
         articles=tuple(Article(title_lines=tuple(a["title_lines"]), title_html=tuple(a["title_html"]), toc=a["toc"],
                                anchor=a["anchor"], body_html=a["body_html"], line=a["line"],
+                               source=a.get("source", ""), author=a.get("author", ""),
                                sections=tuple(Section(*s) for s in a["sections"])) for a in d["articles"]),
         preamble_html=d["preamble_html"], fields=d["fields"], lines=d["lines"],
         assets=tuple(Asset(Path(p), n) for p, n in d["assets"]),
