@@ -16,6 +16,7 @@ CONFIG = "bulletin.yaml"
 ISSUES = "issues"
 TEMPLATES = "templates"
 OUTPUT = "output"
+STATE = ".bulletin"
 MAX_SOURCE_BYTES = 4 * 2**20  # a long issue is ~100 KiB; anything this big is a mistake
 
 
@@ -117,6 +118,13 @@ def issue_files(root: Path) -> list[Path]:
 
 def output_dir(root: Path) -> Path:
     return root / OUTPUT
+
+
+def state_dir(root: Path) -> Path:
+    """.bulletin/ beside bulletin.yaml: what the tool keeps for itself and must not be
+    published on the web (caches, the build plan, review copies, dry-run mail).  Ignored by
+    version control; published/ is the record that is kept."""
+    return root / STATE
 
 
 def templates_dir(root: Path) -> Path:
