@@ -1,6 +1,6 @@
 """The parse cache: an issue file that has not changed is not parsed again.
 
-output/.cache/issues.json keeps, for each issue file, the SHA-256 of its
+`.bulletin/issues.json` (never in output/: it holds the text and local paths) keeps, for each issue file, the SHA-256 of its
 bytes, the size and time of each image it uses, the parsed Issue and the
 diagnostics its parsing gave.  The whole cache is thrown away when
 bulletin.yaml, the fonts or the tool's version change.  It is JSON, so a
@@ -17,7 +17,7 @@ from .errors import Diagnostic, Location
 from .model import Issue, issue_from_dict, issue_to_dict
 from .writer import atomic_write
 
-FILE = Path(".cache") / "issues.json"
+FILE = "issues.json"
 
 
 def _stat(path: Path) -> list:
@@ -29,8 +29,8 @@ def _stat(path: Path) -> list:
 
 
 class ParseCache:
-    def __init__(self, out: Path, context: str):
-        self.path = out / FILE
+    def __init__(self, state: Path, context: str):
+        self.path = state / FILE
         self.context = hashlib.sha256(f"{__version__}\0{context}".encode()).hexdigest()
         self.entries: dict = {}
         self.dirty = False

@@ -1,25 +1,33 @@
-"""The command line: options in, one library call, its result out.
+"""The command line: options in, one library call (bulletin/commands/), its result out.
 
-Exit status: 0 done; 1 the input has errors (each printed as
-path:line:col); 2 wrong usage.  No traceback reaches the user: set
-BULLETIN_DEBUG=1 to see one.
+Exit status (the one table; `main` returns it):
+  0    done
+  1    not done: the input has errors (each printed as path:line:col), or the
+       system refused (a full disk, a permission), or someone was not sent to
+  2    wrong usage (an unknown option, a missing argument)
+  70   internal error: a bug in bulletin (BULLETIN_DEBUG=1 shows the traceback)
+  130  interrupted (Ctrl-C); finished outputs are complete, the rest unwritten
+
+No traceback reaches the user but with BULLETIN_DEBUG=1.
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from contextlib import contextmanager
 import os
 import sys
 import time
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from . import __version__, workers
-from .errors import BulletinError, Report, display_path
+from . import __version__
+from .errors import BulletinError, Report, display_path, is_refusal, os_error
+from .i18n import _
 from .model import KIND_ALIASES
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
 # The commands import what they use (parsing, templates, the build) when they
 # run: 'bulletin build' starts its first typesetting process before that.
@@ -41,28 +49,8 @@ def _reporting():
 
 
 def _guarded(func):
-    """Print BulletinErrors and unexpected failures as one message, not a traceback."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except BulletinError as exc:
-            click.echo(exc.diagnostic.format(), err=True)
-            sys.exit(1)
-        except BrokenPipeError:  # e.g. 'bulletin list | head': the reader has gone
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(0)
-        except KeyboardInterrupt:
-            click.echo("interrupted; finished outputs are complete, the rest were not written", err=True)
-            sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if os.environ.get("BULLETIN_DEBUG"):
-                raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                       "  this is a bug in bulletin; run again with BULLETIN_DEBUG=1 and report what it prints",
-                       err=True)
-            sys.exit(70)
-    return wrapper
+    """Kept for commands written before main() handled every failure in one place."""
+    return func
 
 
 def _root(ctx: click.Context) -> Path:
@@ -71,132 +59,121 @@ def _root(ctx: click.Context) -> Path:
     return workspace.find_root(ctx.obj["dir"], search_parents=not ctx.obj["explicit"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Write, number and typeset a periodic work bulletin (工作简报).\n\n"
+                    "A workspace is a folder with bulletin.yaml and issues/*.md; editions are written to "
+                    "output/.  Run 'bulletin COMMAND --help' for each command."))
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path),
-              help="Run in this workspace instead of the current folder.")
-@click.version_option(__version__, prog_name="bulletin")
+              help=_("Run in this workspace instead of the current folder."))
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help=_("Language of messages (default: the locale, else the workspace's language)."))
+@click.version_option(__version__, prog_name="bulletin", help=_("Show the version and exit."))
 @click.pass_context
-def main(ctx: click.Context, directory: Path | None):
-    """Write, number and typeset a periodic work bulletin (工作简报).
-
-    A workspace is a folder with bulletin.yaml and issues/*.md; editions are
-    written to output/.  Run 'bulletin COMMAND --help' for each command.
-    """
-    given = ctx.obj or {}  # from __main__.py: "early", a typesetter it forked (it kills one left there)
+def cli(ctx: click.Context, directory: Path | None, lang: str | None):
+    given = ctx.obj or {}  # from __main__.py: "early", a typesetter it forked
     ctx.obj = {"dir": directory or Path.cwd(), "explicit": directory is not None, "spare": None}
-    if ctx.invoked_subcommand == "build" and workers.default_jobs() > 1:
-        # Loading WeasyPrint takes longer than anything a build does before its
-        # first PDF; with a core to spare, start now.  Killed if not needed.
-        ctx.obj["spare"] = spare = workers.Worker(forked=given.pop("early", None))
+    if ctx.invoked_subcommand == "build" and given.get("early"):
+        from .typeset.pool import Worker
+        # taken over here; stopped (killed if unused) when the command ends
+        ctx.obj["spare"] = spare = Worker(forked=given.pop("early"))
         ctx.call_on_close(spare.stop)
 
 
-@main.command()
+@cli.command(help=_("Make a new workspace in FOLDER (default: the current folder)."))
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="某某单位", show_default=True, help="First line of the masthead title.")
-@click.option("--publisher", default="某某单位办公室", show_default=True, help="Issuing office (编发单位).")
+@click.option("--title", default="某某单位", show_default=True, help=_("First line of the masthead title."))
+@click.option("--publisher", default="某某单位办公室", show_default=True, help=_("Issuing office (编发单位)."))
 @click.pass_context
-@_guarded
 def init(ctx, folder, title, publisher):
-    """Make a new workspace in FOLDER (default: the current folder)."""
     from . import scaffold
 
     base = ctx.obj["dir"]
     target = (base / folder) if folder else base
     for path in scaffold.init(target, title_line=title, publisher=publisher):
-        click.echo(f"wrote {_shown(path)}")
-    click.echo("next: edit bulletin.yaml and the issue, then run 'bulletin build'")
+        click.echo(_("wrote {path}").format(path=display_path(path)))
+    click.echo(_("next: edit bulletin.yaml and the issue, then run 'bulletin build'"))
 
 
-@main.command()
-@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of the issue (default: today).")
+@cli.command(help=_("Write the next issue file, numbered from the existing issues, and print its path."))
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help=_("Date of the issue (default: today)."))
 @click.option("--kind", type=click.Choice(sorted(KIND_ALIASES)), default="regular", show_default=True,
-              help="regular, or a special issue with its own numbering (增刊, 专刊, 特刊).")
+              help=_("regular, or a special issue with its own numbering (增刊, 专刊, 特刊)."))
 @click.pass_context
-@_guarded
 def new(ctx, date_text, kind):
-    """Write the next issue file, numbered from the existing issues, and print its path."""
     from . import scaffold
 
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:
-        raise click.BadParameter(f"'{date_text}' is not a date written YYYY-MM-DD", param_hint="--date")
+        raise click.BadParameter(_("'{text}' is not a date written YYYY-MM-DD").format(text=date_text),
+                                 param_hint="--date")
     with _reporting() as report:
         path = scaffold.new_issue(_root(ctx), date, KIND_ALIASES[kind], report)
-    click.echo(_shown(path))
+    click.echo(display_path(path))
 
 
-@main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--fix", is_flag=True, help="Rewrite half-width punctuation in Chinese text in full width first.")
+@cli.command(help=_("Check every issue file and the numbering of the whole series."))
+@click.option("--strict", is_flag=True, help=_("Treat warnings as errors."))
+@click.option("--fix", is_flag=True, help=_("Rewrite half-width punctuation in Chinese text in full width first."))
 @click.pass_context
-@_guarded
 def check(ctx, strict, fix):
-    """Check every issue file and the numbering of the whole series."""
-    from . import fonts, textcheck, workspace
-    from .build import load_series
+    from .commands.check import check as check_all
 
-    root = _root(ctx)
-    if fix:
-        for path in workspace.issue_files(root):
-            try:
-                count = textcheck.fix_file(path)
-            except (OSError, UnicodeDecodeError):
-                continue  # reported by the check below
-            if count:
-                click.echo(f"fixed {count} punctuation mark(s) in {_shown(path)}", err=True)
     with _reporting() as report:
-        series = load_series(root, report)
-    note = fonts.substitution_note()
-    if note:
-        click.echo(note, err=True)
+        checked = check_all(_root(ctx), report, fix=fix, strict=strict)
+    for path, count in checked.fixed:
+        click.echo(_("fixed {n} punctuation mark(s) in {path}").format(n=count, path=display_path(path)), err=True)
+    if checked.note:
+        click.echo(checked.note, err=True)
     errors, warnings = len(report.errors), len(report.warnings)
-    click.echo(f"{len(series.issues) + len(series.failed)} issue file(s): "
-               f"{errors} error(s), {warnings} warning(s)", err=True)
-    if errors or (strict and warnings):
-        sys.exit(1)
+    click.echo(_("{files} issue file(s): {errors} error(s), {warnings} warning(s)").format(
+        files=checked.files, errors=errors, warnings=warnings), err=True)
+    return EXIT_FAILED if errors or (strict and warnings) else EXIT_OK
 
 
-@main.command()
+@cli.command(help=_("Typeset every issue (or the ISSUES named) into output/.\n\n"
+                    "Only editions whose source, images, templates, settings or fonts changed are made "
+                    "again.  Name an issue by its edition (2018-02) or by its file (issues/2018-02.md).  "
+                    "Files are named YEAR-NN.pdf and YEAR-NN.html (2018-02.pdf); special issues add their "
+                    "kind: 2018-zk01 (增刊), 2018-zhk01 (专刊), 2018-tk01 (特刊)."))
 @click.argument("issues", nargs=-1)
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Processes typesetting PDFs at once (default: every core).")
-@click.option("--force", is_flag=True, help="Typeset every PDF again, changed or not.")
-@click.option("--stats", is_flag=True, help="Print the time taken and the peak memory of a typesetting process.")
-@click.option("--strict", is_flag=True, help="An issue file with warnings is not built, as if they were errors.")
+              help=_("Processes typesetting PDFs at once (default: every core)."))
+@click.option("--force", is_flag=True, help=_("Typeset every edition again, changed or not."))
+@click.option("--stats", is_flag=True, help=_("Print the time taken and the peak memory of a typesetting process."))
+@click.option("--strict", is_flag=True, help=_("An issue file with warnings is not built, as if they were errors."))
 @click.pass_context
-@_guarded
 def build(ctx, issues, jobs, force, stats, strict):
-    """Typeset every issue (or the ISSUES named) into output/: a PDF and an HTML page each.
-
-    Only editions whose source, images, templates, settings or fonts changed
-    are typeset again.  Name an issue by its edition (2018-02) or by its
-    file (issues/2018-02.md).  Files are named YEAR-NN.pdf and YEAR-NN.html
-    (2018-02.pdf); special issues add their kind: 2018-zk01 (增刊),
-    2018-zhk01 (专刊), 2018-tk01 (特刊).
-    """
-    from .build import build as build_editions
+    from .commands.build import Options, build as build_editions
 
     started = time.monotonic()
     with _reporting() as report, _Progress() as progress:
-        result = build_editions(_root(ctx), tuple(issues), report, on_wait=_say, jobs=jobs, force=force,
-                                progress=progress, strict=strict, spare=ctx.obj["spare"])
-    for b in result.built:
-        click.echo(f"wrote {_shown(b.pdf)} ({b.pages} page{'s' if b.pages != 1 else ''}) and {_shown(b.html)}")
-    current = f"; {result.up_to_date} up to date" if result.up_to_date else ""
-    summary = f"built {len(result.built)} edition(s){current}"
-    if not result.built and not report.errors:
-        summary = f"nothing changed: {result.up_to_date} edition(s) up to date"
+        result = build_editions(_root(ctx), tuple(issues), report,
+                                Options(jobs=jobs, force=force, strict=strict, progress=progress, on_wait=_say),
+                                spare=ctx.obj["spare"])
     if stats:
-        click.echo(f"time {time.monotonic() - started:.2f} s; peak memory of a typesetting process "
-                   f"{result.peak_rss / 2**20:.0f} MiB", err=True)
-    failed = sorted({str(_shown(d.location.path)) for d in report.errors if d.location})
+        click.echo(_("time {seconds:.2f} s; peak memory of a typesetting process {mib:.0f} MiB").format(
+            seconds=time.monotonic() - started, mib=result.peak_rss / 2**20), err=True)
+    return _built(result, report)
+
+
+def _built(result, report: Report) -> int:
+    """The lines a build prints: what it wrote, and a summary."""
+    for b in result.built:
+        click.echo(_("wrote {files} ({n} pages)").format(
+            files=", ".join(display_path(p) for p in b.outputs), n=b.pages))
+    summary = _("built {n} edition(s)").format(n=len(result.built))
+    if result.up_to_date:
+        summary += _("; {n} up to date").format(n=result.up_to_date)
+    if not result.built and not report.errors:
+        summary = _("nothing changed: {n} edition(s) up to date").format(n=result.up_to_date)
     if report.errors:
+        failed = sorted({display_path(d.location.path) for d in report.errors if d.location})
         where = f": {', '.join(failed)}" if failed else ""
-        click.echo(f"{summary}; {len(report.errors)} error(s){where}", err=True)
-        sys.exit(1)
+        click.echo(_("{summary}; {n} error(s)").format(summary=summary, n=len(report.errors)) + where, err=True)
+        return EXIT_FAILED
     click.echo(summary, err=True)
+    return EXIT_OK
 
 
 class _Progress:
@@ -214,8 +191,10 @@ class _Progress:
         if not self.live or total <= 3:
             return
         left = (time.monotonic() - self.started) / done * (total - done)
-        eta = f"{int(left // 60)} min {int(left % 60)} s" if left >= 60 else f"{left:.0f} s"
-        click.echo(f"\r[{done}/{total}] {name}, {eta} left   ", err=True, nl=False)
+        eta = (_("{m} min {s} s").format(m=int(left // 60), s=int(left % 60)) if left >= 60
+               else _("{s} s").format(s=f"{left:.0f}"))
+        click.echo("\r" + _("[{done}/{total}] {name}, {eta} left").format(
+            done=done, total=total, name=name, eta=eta) + "   ", err=True, nl=False)
         self.shown = True
 
     def __exit__(self, *exc):
@@ -223,84 +202,67 @@ class _Progress:
             click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
-@main.command(name="publish")
+@cli.command(name="publish", help=_(
+    "Issue an edition: its PDF/A copy (source attached) and HTML into published/, recorded in the "
+    "manifest.\n\nAfter this, changing the issue file is an error until it is published again with "
+    "--reissue.  Keep published/ in version control."))
 @click.argument("issue")
-@click.option("--reissue", is_flag=True, help="Publish again an edition whose source was corrected.")
+@click.option("--reissue", is_flag=True, help=_("Publish again an edition whose source was corrected."))
 @click.pass_context
-@_guarded
 def publish_(ctx, issue, reissue):
-    """Issue an edition: its PDF/A copy (source attached) and HTML into published/, recorded in the manifest.
-
-    After this, changing the issue file is an error until it is published
-    again with --reissue.  Keep published/ in version control.
-    """
-    from .build import publish_edition
+    from .commands.published import publish_edition
 
     with _reporting() as report:
         result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say)
     if result is None:
-        sys.exit(1)
+        return EXIT_FAILED
     edition, record = result
     for path in record["outputs"]:
-        click.echo(f"wrote {path}")
-    click.echo(f"published {edition.name} ({edition.period_label}); recorded in published/manifest.json", err=True)
+        click.echo(_("wrote {path}").format(path=path))
+    click.echo(_("published {name} ({label}); recorded in published/manifest.json").format(
+        name=edition.name, label=edition.period_label), err=True)
+    return EXIT_OK
 
 
-@main.command()
+@cli.command(help=_("Recompute the SHA-256 of every published source and output, and report any difference."))
 @click.pass_context
-@_guarded
 def verify(ctx):
-    """Recompute the SHA-256 of every published source and output, and report any difference."""
     from .publish import verify as verify_published
 
     with _reporting() as report:
         count = verify_published(_root(ctx), report)
     if report.errors:
-        click.echo(f"{len(report.errors)} difference(s) in {count} published edition(s)", err=True)
-        sys.exit(1)
-    click.echo(f"{count} published edition(s): every file matches the manifest", err=True)
+        click.echo(_("{n} difference(s) in {count} published edition(s)").format(
+            n=len(report.errors), count=count), err=True)
+        return EXIT_FAILED
+    click.echo(_("{count} published edition(s): every file matches the manifest").format(count=count), err=True)
+    return EXIT_OK
 
 
-@main.command()
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@cli.command(help=_("Build, serve the archive on 127.0.0.1, rebuild what changed and reload the open page."))
+@click.option("--port", default=8000, show_default=True, help=_("Port on 127.0.0.1 (0: any free port)."))
 @click.pass_context
-@_guarded
 def serve(ctx, port):
-    """Build, serve the archive on 127.0.0.1, rebuild what changed and reload the open page."""
-    from .build import build as build_editions
-    from .serve import serve as serve_site
+    from .commands.serve import serve as serve_workspace
 
-    root = _root(ctx)
+    def report_out(report, result):
+        _print_report(report)
+        _built(result, report)
 
-    def rebuild(changed=None):
-        issues = tuple(str(p) for p in changed or () if p.suffix == ".md" and p.exists())
-        whole = not changed or any(p.suffix != ".md" for p in changed)
-        with _reporting() as report:
-            result = build_editions(root, () if whole else issues, report, on_wait=_say)
-        click.echo(f"built {len(result.built)} edition(s)"
-                   + (f"; {len(report.errors)} error(s)" if report.errors else ""), err=True)
-
-    rebuild()
-    try:
-        serve_site(root, port, rebuild, lambda m: click.echo(m, err=True))
-    except OSError as exc:
-        raise BulletinError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}",
-                            hint="pass another --port, or --port 0 for any free one") from None
+    serve_workspace(_root(ctx), port, _say, report_out)
+    return EXIT_OK
 
 
-@main.command(name="send")
+@cli.command(name="send", help=_(
+    "Send a published edition's PDF to its 主送 (To) and 抄送 (Cc) recipients.\n\n"
+    "Addresses come from recipients.yaml; SMTP settings from bulletin.yaml (smtp:), the password from "
+    "the environment variable BULLETIN_SMTP_PASSWORD.  A rerun sends only to those whose server has "
+    "not accepted it yet."))
 @click.argument("issue")
-@click.option("--dry-run", is_flag=True, help="Write the messages as .eml files in output/mail/ and send nothing.")
-@click.option("--status", "show_status", is_flag=True, help="Show who received the edition, when, and the message id.")
+@click.option("--dry-run", is_flag=True, help=_("Write the messages as .eml files in .bulletin/mail/ and send nothing."))
+@click.option("--status", "show_status", is_flag=True, help=_("Show who received the edition, when, and the message id."))
 @click.pass_context
-@_guarded
 def send_(ctx, issue, dry_run, show_status):
-    """Send a published edition's PDF to its 主送 (To) and 抄送 (Cc) recipients.
-
-    Addresses come from recipients.yaml; SMTP settings from bulletin.yaml
-    (smtp:), the password from the environment variable BULLETIN_SMTP_PASSWORD.
-    A rerun sends only to those whose server has not accepted it yet.
-    """
     from . import send as sending
 
     root = _root(ctx)
@@ -309,82 +271,105 @@ def send_(ctx, issue, dry_run, show_status):
             edition, rows = sending.status(root, issue, report)
         click.echo(f"{edition.name} {edition.period_label}")
         for r, entry in rows:
-            state = entry["status"] if entry else "not sent"
+            state = entry["status"] if entry else _("not sent")
             when = entry["at"] if entry else ""
             mid = entry["message_id"] if entry and entry["status"] == "sent" else ""
-            click.echo(f"  {state:9} {r.address:32} {r.name} ({'主送' if r.role == 'main' else '抄送'}) {when} {mid}".rstrip())
-        return
+            role = _("主送") if r.role == "main" else _("抄送")
+            click.echo(f"  {state:9} {r.address:32} {r.name} ({role}) {when} {mid}".rstrip())
+        return EXIT_OK
     with _reporting() as report:
         outcome = sending.send(root, issue, report, dry_run=dry_run, say=_say)
     for path in outcome.eml:
-        click.echo(f"wrote {_shown(path)}")
+        click.echo(_("wrote {path}").format(path=display_path(path)))
     for r in outcome.sent:
-        click.echo(f"sent to {r.address} ({r.name})")
+        click.echo(_("sent to {address} ({name})").format(address=r.address, name=r.name))
     for r, why in outcome.failed:
-        click.echo(f"failed: {r.address} ({r.name}): {why}", err=True)
+        click.echo(_("failed: {address} ({name}): {why}").format(address=r.address, name=r.name, why=why), err=True)
     for r, why in outcome.deferred:
-        click.echo(f"not delivered yet: {r.address} ({r.name}): {why}; run send again later", err=True)
+        click.echo(_("not delivered yet: {address} ({name}): {why}; run send again later").format(
+            address=r.address, name=r.name, why=why), err=True)
     if outcome.skipped and not outcome.sent and not outcome.failed and not outcome.deferred and not dry_run:
-        click.echo(f"all {len(outcome.skipped)} recipient(s) have received it already", err=True)
-    if outcome.failed or outcome.deferred:
-        sys.exit(1)
+        click.echo(_("all {n} recipient(s) have received it already").format(n=len(outcome.skipped)), err=True)
+    return EXIT_FAILED if outcome.failed or outcome.deferred else EXIT_OK
 
 
-@main.command(name="list")
+@cli.command(name="list", help=_("The editions, one a line: period label, date, first article's title."))
 @click.pass_context
-@_guarded
 def list_(ctx):
-    """The editions, one a line: period label, date, first article's title."""
-    from .build import load_series
+    from .commands.listing import editions
 
     with _reporting() as report:
-        series = load_series(_root(ctx), report)
-    rows = []
-    for edition in series.editions():
-        first = next((a.toc for a in edition.issue.articles if a.toc), "")
-        rows.append((edition.name, edition.period_label, edition.issue.date.isoformat(), first))
-    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(3)]
-    for row in rows:
-        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:3])]
-        click.echo("  ".join(cells + [row[3]]).rstrip())
-    if series.failed:
-        click.echo(f"{len(series.failed)} issue file(s) with errors are not listed; "
-                   "run 'bulletin check'", err=True)
+        rows, failed = editions(_root(ctx), report)
+    table = [(r.name, r.label, r.date) for r in rows]
+    widths = [max((_width(t[i]) for t in table), default=0) for i in range(3)]
+    for row, cells in zip(rows, table):
+        padded = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)]
+        click.echo("  ".join(padded + [row.first_title]).rstrip())
+    if failed:
+        click.echo(_("{n} issue file(s) with errors are not listed; run 'bulletin check'").format(n=failed), err=True)
+    return EXIT_OK
 
 
-@main.command(name="doctor")
-@_guarded
+@cli.command(name="doctor", help=_(
+    "Say what this machine lacks (fonts, HarfBuzz, Pango, Pagefind) and the state of every "
+    "workaround bulletin installs in WeasyPrint."))
 def doctor_():
-    """Say what this machine lacks (fonts, HarfBuzz, Pango, Pagefind) and how to install it."""
     from . import doctor
 
     results = doctor.checks()
     for c in results:
-        mark = "ok " if c.ok else "MISSING"
+        mark = "ok " if c.ok else (_("MISSING") if c.required else "-- ")
         click.echo(f"{mark:7} {c.name}: {c.detail}")
         if c.fix:
-            click.echo(f"        fix: {c.fix}")
-    missing = [c for c in results if not c.ok and c.required]
-    if missing:
-        apt = sorted({c.fix.replace(doctor.APT, "").strip() for c in missing if c.fix.startswith(doctor.APT)})
-        other = sorted({c.fix for c in missing if c.fix and not c.fix.startswith(doctor.APT)})
-        commands = ([f"sudo {doctor.APT} {' '.join(apt)}"] if apt else []) + other
-        click.echo("\nto install everything: " + " && ".join(commands), err=True)
-        sys.exit(1)
-    click.echo("\neverything bulletin needs is installed")
+            click.echo("        " + _("fix: {command}").format(command=c.fix))
+    command = doctor.install_command(results)
+    if command:
+        click.echo("\n" + _("to install everything: {command}").format(command=command), err=True)
+        return EXIT_FAILED
+    click.echo("\n" + _("everything bulletin needs is installed"))
+    return EXIT_OK
 
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _shown(path: Path) -> str:
-    return display_path(path)
-
-
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-if __name__ == "__main__":
-    main()
+def main(argv: list[str] | None = None, obj: dict | None = None) -> int:
+    """Run the command line `argv`; the exit status (see the table above).  The one place
+    where every failure becomes a message."""
+    try:
+        code = cli.main(args=argv, prog_name="bulletin", standalone_mode=False, obj=obj)
+        return code if isinstance(code, int) else EXIT_OK
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo(_("aborted"), err=True)
+        return EXIT_FAILED
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILED
+    except BulletinError as exc:
+        click.echo(exc.diagnostic.format(), err=True)
+        return EXIT_FAILED
+    except BrokenPipeError:  # e.g. 'bulletin list | head': the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        click.echo(_("interrupted; finished outputs are complete, the rest were not written"), err=True)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if is_refusal(exc):  # a full disk, a permission: the system's refusal, not a bug
+            click.echo(os_error(exc).diagnostic.format(), err=True)
+            return EXIT_FAILED
+        if os.environ.get("BULLETIN_DEBUG"):
+            raise
+        click.echo(_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}") + "\n  " +
+                   _("this is a bug in bulletin; run again with BULLETIN_DEBUG=1 and report what it prints"),
+                   err=True)
+        return EXIT_BUG

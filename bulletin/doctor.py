@@ -1,9 +1,11 @@
-"""What this machine lacks for typesetting, and the command that installs it."""
+"""What this machine lacks for typesetting, the command that installs it, and the state of
+every workaround bulletin installs in WeasyPrint (render/patches.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from . import fonts
+from .i18n import _
 
 APT = "apt-get install -y"
 
@@ -17,46 +19,48 @@ class Check:
     required: bool = True
 
 
-def pango_version() -> str:
-    from weasyprint.text.ffi import pango
-
-    v = pango.pango_version()
-    return f"{v // 10000}.{v // 100 % 100}.{v % 100}"
-
-
 def checks() -> list[Check]:
-    from .render import speedups
-
-    speedups.before_import()
-    results = []
-    try:
-        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-        from weasyprint import VERSION
-        results.append(Check("Pango", True, f"Pango {pango_version()}, WeasyPrint {VERSION}"))
-        if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
-            results.append(Check("HarfBuzz subsetting", True, "libharfbuzz-subset is installed"))
-        else:
-            results.append(Check(
-                "HarfBuzz subsetting", False,
-                "libharfbuzz-subset is missing: WeasyPrint falls back to fontTools, about 40× slower on CJK fonts",
-                f"{APT} libharfbuzz-subset0"))
-    except (OSError, ImportError) as exc:
-        results.append(Check("Pango", False, f"WeasyPrint cannot load Pango: {exc}",
-                             f"{APT} libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"))
+    results = _weasyprint()
     results.append(_pagefind())
     families = fonts.families()
     if families is None:
-        results.append(Check("fonts", False, "fc-list (fontconfig) is not installed", f"{APT} fontconfig"))
+        results.append(Check(_("fonts"), False, _("fc-list (fontconfig) is not installed"), f"{APT} fontconfig"))
         return results
-    for (role, preferred, fallback, package), (_, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
+    for (role, preferred, fallback, package), (_role, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
+        name = _("font for {role}").format(role=role)
         if face is None:
-            results.append(Check(f"font for {role}", False, f"neither {preferred[0]} nor {fallback} is installed",
-                                 f"{APT} {package}"))
+            results.append(Check(name, False, _("neither {preferred} nor {fallback} is installed").format(
+                preferred=preferred[0], fallback=fallback), f"{APT} {package}"))
         else:
-            results.append(Check(f"font for {role}", True,
-                                 f"{face} (in place of {preferred[0]})" if substitute else face))
+            results.append(Check(name, True, _("{face} (in place of {preferred})").format(
+                face=face, preferred=preferred[0]) if substitute else face))
     return results
 
+
+def _weasyprint() -> list[Check]:
+    """WeasyPrint loaded as a typesetter loads it: Pango, HarfBuzz, and each patch's state."""
+    from .render import patches, pdf
+
+    try:
+        pdf.load()
+        from weasyprint import VERSION
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except (OSError, ImportError) as exc:
+        return [Check("Pango", False, _("WeasyPrint cannot load Pango: {error}").format(error=exc),
+                      f"{APT} libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0")]
+    results = [Check("Pango", True, f"Pango {pdf.pango_version()}, WeasyPrint {VERSION}")]
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+        results.append(Check(_("HarfBuzz subsetting"), True, _("libharfbuzz-subset is installed")))
+    else:
+        results.append(Check(_("HarfBuzz subsetting"), False, _(
+            "libharfbuzz-subset is missing: WeasyPrint falls back to fontTools, about 40× slower on CJK fonts"),
+            f"{APT} libharfbuzz-subset0"))
+    for patch in patches.PATCHES.values():
+        state = _("active") if patch.state == "active" else _("unavailable: {why}").format(why=patch.why)
+        results.append(Check(_(patch.name), patch.state == "active", state,
+                             "pip install 'weasyprint==70.*'" if patch.state != "active" else "",
+                             required=patch.affects_output))
+    return results
 
 
 def _pagefind() -> Check:
@@ -65,16 +69,26 @@ def _pagefind() -> Check:
 
     from .render import search
 
-    fix = "pip install 'pagefind[extended]'"
+    name, fix = _("search (Pagefind)"), "pip install 'pagefind[extended]'"
     exe = search.executable()
     if exe is None:
-        return Check("search (Pagefind)", False, "Pagefind is not installed: the archive has no search", fix)
+        return Check(name, False, _("Pagefind is not installed: the archive has no search"), fix)
     try:
         said = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=30,
                               stdin=subprocess.DEVNULL).stdout.strip()
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Check("search (Pagefind)", False, f"{exe} does not run: {exc}", fix)
+        return Check(name, False, _("{exe} does not run: {error}").format(exe=exe, error=exc), fix)
     if "extended" not in exe.name:
-        return Check("search (Pagefind)", False, f"{said} at {exe} is not the extended build: Chinese is not "
-                     "split into words, so searches for a word find nothing", fix)
-    return Check("search (Pagefind)", True, f"{said} (extended)")
+        return Check(name, False, _("{version} at {exe} is not the extended build: Chinese is not split into "
+                                    "words, so searches for a word find nothing").format(version=said, exe=exe), fix)
+    return Check(name, True, _("{version} (extended)").format(version=said))
+
+
+def install_command(results: list[Check]) -> str | None:
+    """One command line that installs everything required and missing; None if nothing is."""
+    missing = [c for c in results if not c.ok and c.required]
+    if not missing:
+        return None
+    apt = sorted({c.fix.replace(APT, "").strip() for c in missing if c.fix.startswith(APT)})
+    other = sorted({c.fix for c in missing if c.fix and not c.fix.startswith(APT)})
+    return " && ".join(([f"sudo {APT} {' '.join(apt)}"] if apt else []) + other)

@@ -7,9 +7,12 @@ diagnostics in a `Report` when they can go on.
 """
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,31 @@ class Report:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if not d.is_error]
+
+
+# What the system refuses is not a bug: each errno a plain message and what to do.
+_REFUSALS = {
+    errno.ENOSPC: (N_("no space left on the disk"), N_("free some space, or write the output to another disk")),
+    errno.EDQUOT: (N_("the disk quota is used up"), N_("free some space, or ask for a larger quota")),
+    errno.EACCES: (N_("permission denied"), N_("fix the permissions (ls -l shows them), or run where you may write")),
+    errno.EPERM: (N_("operation not permitted"), N_("fix the permissions (ls -l shows them), or run where you may write")),
+    errno.EROFS: (N_("the file system is read-only"), N_("work on a copy of the workspace on a writable disk")),
+    errno.EISDIR: (N_("a folder stands where a file is expected"), N_("move or rename the folder")),
+    errno.ENOTDIR: (N_("a file stands where a folder is expected"), N_("move or rename the file")),
+    errno.EMFILE: (N_("too many open files"), N_("raise the limit (ulimit -n), or build fewer editions at once (-j 1)")),
+    errno.ENFILE: (N_("too many open files on this system"), N_("close other programs, or build with -j 1")),
+}
+
+
+def os_error(exc: OSError) -> BulletinError:
+    """An OSError as a plain error naming the file; `is_refusal` says whether it is one the
+    system gives for an ordinary reason (full disk, permissions), not a bug."""
+    message, hint = _REFUSALS.get(exc.errno, (None, ""))
+    what = _(message) if message else (exc.strerror or str(exc))
+    path = Path(exc.filename) if exc.filename else None
+    return BulletinError(_("{path}: {what}").format(path=display_path(path), what=what) if path else what,
+                         hint=_(hint) if hint else "")
+
+
+def is_refusal(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in _REFUSALS

@@ -41,6 +41,7 @@ class Publication:
     theme: str = "redhead"
     contents_pages: bool = False
     footer: str = "seed"
+    formats: tuple[str, ...] = ("pdf", "html")  # the outputs of each edition (formats/__init__.py)
     smtp: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 

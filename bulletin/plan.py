@@ -1,26 +1,29 @@
-"""The build plan: render an edition's PDF again only when its inputs changed.
+"""The build plan: make an output again only when what it is made from changed.
 
-An edition's key hashes what its PDF is made from: the bytes of its issue
-file, the size and time of its images, every file of the theme and of the
-workspace's templates/, bulletin.yaml, the font files in use and the
-versions of bulletin and WeasyPrint.  output/.plan.json keeps the key each
-PDF (and each web page) was made from; an edition whose key is unchanged
-and whose file is there is not made again.  Nothing has to be rendered to
-find that out, so a build with nothing new takes a fraction of a second.
+An edition's key hashes what its outputs are made from: the bytes of its
+issue file, the size and time of its images, every file of the theme and of
+the workspace's templates/, bulletin.yaml, the font files in use and the
+versions of bulletin and WeasyPrint; each format's key adds the format's
+name and version to it.  `.bulletin/plan.json` keeps, in a `Plan`, the key
+each output of each edition, each year's search index and the archive
+pages were made from; an output whose key is unchanged and whose file is
+there is not made again.  Nothing has to be rendered to find that out, so a
+build with nothing new takes a fraction of a second.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, fonts
+from .system import installed_version
 from .writer import atomic_write
 
-STATE = ".plan.json"
+FILE = "plan.json"
+FORMAT = 2  # of the file; a plan of another format is dropped (everything is made again)
 
 
 @lru_cache(maxsize=1)
@@ -32,43 +35,6 @@ def fonts_fingerprint() -> str:
 @lru_cache(maxsize=1)
 def versions() -> str:
     return f"bulletin {__version__}; weasyprint {installed_version('weasyprint')}"
-
-
-@lru_cache(maxsize=None)
-def installed_version(package: str) -> str:
-    """The version of an installed package ("?" if it is not), without importing it.
-
-    Read from the name of the dist-info folder beside the package: importlib.metadata
-    would first list every folder on sys.path, 30 ms of every build.
-    """
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        wanted = _normal(package)
-        found = [version for entry in _entries(Path(spec.origin).parent.parent) if entry.endswith(".dist-info")
-                 for dist, _, version in [entry[:-len(".dist-info")].rpartition("-")] if _normal(dist) == wanted]
-        if len(found) == 1:
-            return found[0]
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "?"
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
-
-
-def _entries(folder: Path) -> list[str]:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
 
 
 def theme_fingerprints(folders: list[Path], apart: frozenset[str]) -> tuple[str, str]:
@@ -99,13 +65,50 @@ def key(*parts: str, assets=()) -> str:
     return h.hexdigest()
 
 
-def load(out: Path) -> dict[str, str]:
+def edition_key(context: str, look: str, digest: str, assets=()) -> str:
+    """What every output of an edition is made from (see the module's docstring)."""
+    return key(context, look, digest, assets=assets)
+
+
+def output_key(edition: str, fmt) -> str:
+    """What one format of an edition is made from: the edition's key, the format and its version."""
+    return key(edition, fmt.name, fmt.version)
+
+
+@dataclass
+class Plan:
+    """What each output in output/ was made from, as keys (see the module's docstring)."""
+
+    inputs: str = ""                    # settings, fonts and the editions' templates of the last build
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # edition -> format -> key
+    search: dict[str, str] = field(default_factory=dict)              # year -> key of its index
+    archive: str = ""                   # the archive pages
+
+    def current(self, edition: str, fmt: str, wanted: str, path: Path) -> bool:
+        return self.outputs.get(edition, {}).get(fmt) == wanted and path.exists()
+
+    def record(self, edition: str, fmt: str, made_from: str) -> None:
+        self.outputs.setdefault(edition, {})[fmt] = made_from
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop the editions not in `keep` (their files are gone, or they failed)."""
+        self.outputs = {name: v for name, v in self.outputs.items() if name in keep}
+
+
+def load(state: Path) -> Plan:
+    """The plan in the folder `state` (.bulletin/); an empty one if there is none or it is damaged."""
     try:
-        data = json.loads((out / STATE).read_text(encoding="utf-8"))
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-    except (OSError, ValueError, AttributeError):
-        return {}  # no plan yet, or a damaged one: everything is rendered
+        data = json.loads((state / FILE).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return Plan()
+        plan = Plan(str(data["inputs"]), {str(e): {str(f): str(k) for f, k in v.items()}
+                                          for e, v in data["outputs"].items()},
+                    {str(y): str(k) for y, k in data["search"].items()}, str(data["archive"]))
+        return plan
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Plan()  # no plan yet, or a damaged one: everything is made
 
 
-def save(out: Path, state: dict[str, str]) -> None:
-    atomic_write(out / STATE, (json.dumps(state, sort_keys=True, indent=0) + "\n").encode("utf-8"))
+def save(state: Path, plan: Plan) -> None:
+    data = {"format": FORMAT, **asdict(plan)}
+    atomic_write(state / FILE, (json.dumps(data, sort_keys=True, indent=0) + "\n").encode("utf-8"))

@@ -18,7 +18,7 @@ import json
 import platform
 from pathlib import Path
 
-from . import __version__, doctor, fonts, numbering, workspace
+from . import __version__, fonts, numbering, workspace
 from .errors import BulletinError, Location, Report
 from .model import Edition, Issue, Publication
 from .render import html as html_render
@@ -75,7 +75,7 @@ def toolchain() -> dict:
     return {
         "bulletin": __version__,
         "weasyprint": VERSION,
-        "pango": doctor.pango_version(),
+        "pango": pdf_render.pango_version(),
         "python": platform.python_version(),
         "fonts": {role: face for role, face, _ in fonts.in_use()},
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from . import numbering, workspace
-from .build import load_series
+from .commands.published import read_series
 from .errors import BulletinError, Location, Report
 from .model import REGULAR
 
@@ -78,7 +78,7 @@ def issue_text(number: int, total: int | None, date: dt.date, kind: str = REGULA
 
 def new_issue(root: Path, date: dt.date, kind: str, report: Report) -> Path:
     """Write the next issue file, numbered from the existing ones; return its path."""
-    series = load_series(root, report)
+    series = read_series(root, report)
     if series.failed:
         raise BulletinError(
             f"{len(series.failed)} issue file(s) have errors, so the next number is uncertain",

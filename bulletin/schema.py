@@ -143,6 +143,19 @@ def name_list(name: str, value: Any, where: Location, report: Report) -> tuple[s
                   f"for example: {name}: [市环保局, 市府办]")
 
 
+def format_list(name: str, value: Any, where: Location, report: Report) -> tuple[str, ...]:
+    """The outputs of each edition (formats/__init__.py registers them)."""
+    from . import formats
+
+    names = name_list(name, value, where, report)
+    unknown = formats.check_names(names)
+    if unknown:
+        raise Invalid(f"'{unknown[0]}' is not a format bulletin writes", formats.unknown_hint())
+    if not names:
+        raise Invalid(f"'{name}' lists no format", f"for example: {name}: [pdf, html]")
+    return names
+
+
 def recipients(name: str, value: Any, where: Location, report: Report) -> dict[str, tuple[str, ...]]:
     if value is None:
         return {}
@@ -223,6 +236,7 @@ PUBLICATION_FIELDS = (
     Field("base_url", text, "absolute address of the published archive, for links in feeds and mail"),
     Field("contents_pages", flag, "print page numbers with leaders in the contents (目录) of the PDF"),
     Field("smtp", smtp_settings, "mail server for 'bulletin send': host, port, security, user, from", nested=True),
+    Field("formats", format_list, "the outputs of each edition: pdf and html (the default)", nested=True),
     Field("footer", one_of("seed", "gb"),
           "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
 )

@@ -24,7 +24,8 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from . import addressbook, labels, lock, numbering, publish
-from .build import load_series, select
+from .commands.published import read_series
+from .series import select
 from .errors import BulletinError, Location, Report
 from .model import Edition, Publication
 from .render import theme
@@ -89,8 +90,8 @@ def _send_lock(folder: Path):
 
 
 def _prepare(root: Path, selector: str, report: Report):
-    series = load_series(root, report)
-    chosen = select(series, (selector,), root, report)
+    series = read_series(root, report)
+    chosen = [e.issue for e in select(series, (selector,), report)]
     if not chosen:
         raise BulletinError(f"'{selector}' cannot be sent: it has errors" if not report.errors else
                             "nothing was sent")

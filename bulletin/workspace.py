@@ -95,6 +95,7 @@ def load_publication(root: Path, report: Report) -> Publication:
         theme=clean.get("theme", "redhead"),
         contents_pages=clean.get("contents_pages", False),
         footer=clean.get("footer", "seed"),
+        formats=clean.get("formats", ("pdf", "html")),
         smtp=clean.get("smtp", {}),
         extra={**unknown, **({"base_url": clean["base_url"]} if "base_url" in clean else {})},
     )

@@ -50,8 +50,10 @@ def install() -> None:
     _original = cffi.FFI
 
     def make_ffi(*args, **kwargs):
+        global _last
         if not args and not kwargs and sys._getframe(1).f_globals.get("__name__") == _TARGET:
-            return _Standin(_original)
+            _last = _Standin(_original)
+            return _last
         return _original(*args, **kwargs)
 
     cffi.FFI = make_ffi
@@ -74,6 +76,16 @@ def uninstall() -> None:
             module.ffi = standin.ffi
 
 
+def prebuilt_in_use() -> bool:
+    """Whether WeasyPrint's FFI in this process is the prebuilt one."""
+    module = sys.modules.get(_TARGET)
+    ffi = getattr(module, "ffi", None)
+    return ffi is not None and _last is not None and _last.prebuilt and _last.ffi is ffi
+
+
+_last = None  # the stand-in of the last import
+
+
 class _Standin:
     """What `cffi.FFI()` returns in weasyprint.text.ffi, until uninstall() replaces it."""
 
@@ -81,15 +93,23 @@ class _Standin:
         self._original = original
         self.ffi = None
         self.prebuilt = False
+        self.sources: list = []  # every cdef, for a plain FFI made instead of the prebuilt one
 
     def cdef(self, source, *args, **kwargs):
+        self.sources.append((source, args, kwargs))
         if self.ffi is None and not args and not kwargs:
             self.ffi = _prebuilt(source, self._original)
             if self.ffi is not None:
                 self.prebuilt = True
                 return
-        if self.prebuilt:  # a prebuilt FFI cannot take more declarations
-            raise RuntimeError("bulletin's render/cdefs.py does not fit this WeasyPrint (a second cdef)")
+        if self.prebuilt:
+            # A prebuilt FFI cannot take more declarations: cffi's own FFI instead, with all
+            # of them (WeasyPrint 70 declares once; a later one may not).
+            self.ffi, self.prebuilt = self._original(), False
+            for src, a, kw in self.sources[:-1]:
+                self.ffi.cdef(src, *a, **kw)
+            from .patches import mark
+            mark("cdefs", False, "WeasyPrint declared its C functions more than once")
         self._plain().cdef(source, *args, **kwargs)
 
     def dlopen(self, name, flags=0):

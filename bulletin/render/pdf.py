@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from . import cdefs, cjk, speedups
+from . import cdefs, cjk, patches, speedups
 
 
 @dataclass(frozen=True)
@@ -78,20 +78,38 @@ _LOADED = False
 
 
 def load() -> None:
-    """Import WeasyPrint the quick way and prepare it (see speedups.py, cdefs.py, cjk.py): once a process."""
+    """Import WeasyPrint the quick way and prepare it (speedups.py, cdefs.py, cjk.py), each
+    workaround only on the WeasyPrint it was checked on (patches.py): once a process."""
     global _LOADED
     if _LOADED:
         return
-    speedups.before_import()
-    cdefs.install()
+    wrong = patches.version_ok()
+    if wrong is None:
+        speedups.before_import()
+        cdefs.install()
     try:
         importlib.import_module("weasyprint")  # slow; only processes that typeset pay for it
     finally:
         cdefs.uninstall()
-    speedups.after_import()
-    cjk.install()
+        quick = speedups.restore()
+    if wrong is not None:
+        for name in patches.PATCHES:
+            patches.mark(name, False, wrong)
+    else:
+        patches.mark("find_library", quick, "this system has no ldconfig cache")
+        if patches.PATCHES["cdefs"].state != "unavailable":
+            patches.mark("cdefs", cdefs.prebuilt_in_use(), "cffi could not prebuild the declarations")
+        patches.mark("font_bytes", speedups.after_import(), "WeasyPrint's font class is not as expected")
+        patches.mark("cjk", cjk.install(), "the functions it replaces are not in this WeasyPrint")
     font_config()
     _LOADED = True
+
+
+def pango_version() -> str:
+    from weasyprint.text.ffi import pango
+
+    v = pango.pango_version()
+    return f"{v // 10000}.{v // 100 % 100}.{v % 100}"
 
 
 def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:

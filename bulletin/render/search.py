@@ -34,13 +34,13 @@ import subprocess
 import threading
 from pathlib import Path
 
-from .. import fork
 from ..errors import BulletinError
-from ..plan import installed_version
+from ..i18n import N_, _
+from ..system import installed_version, killed_with_parent
 
 SEARCH = "pagefind"
 TIMEOUT = 600  # seconds: indexing 10,000 pages takes about a minute
-HINT = "is the pagefind package installed? pip install 'pagefind[extended]'; 'bulletin doctor' checks"
+HINT = N_("is the pagefind package installed? pip install 'pagefind[extended]'; 'bulletin doctor' checks")
 # What Pagefind writes that the archive does not load: its own search interfaces.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
@@ -100,9 +100,39 @@ class SearchIndexer:
         self.out = out
         self.made: dict[str, str] = {}        # year -> the key of the index put in place
         self.problem: BulletinError | None = None
+        self._reported = False
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen | None = None
         self._stop = False
+
+    def update(self, editions, plan) -> None:
+        """Start indexing the years whose edition pages changed since their index was made
+        (the pages' keys are in `plan`); a year's index made from these very pages is kept.
+        A Pagefind that failed once in a build is not run again in it."""
+        self.wait()
+        self.record(plan, None)
+        if self.problem is not None:
+            return
+        years = shards(editions)
+        todo = {}
+        for year, listed in years.items():
+            key = search_key({e.name: plan.outputs.get(e.name, {}).get("html", "") for e in listed})
+            if plan.search.get(year) != key or not (bundle(self.out, year) / "pagefind.js").exists():
+                todo[year] = ([e.name for e in listed], key)
+        for gone in [y for y in plan.search if y not in years]:
+            del plan.search[gone]
+        if todo:
+            self.start(todo, keep=set(years))
+        else:
+            prune(self.out, set(years))
+
+    def record(self, plan, report) -> None:
+        """Note in `plan` the indexes put in place; report a failure (once) to `report`."""
+        for year, key in list(self.made.items()):  # (a copy: the thread may still be adding)
+            plan.search[year] = key
+        if self.problem is not None and report is not None and not self._reported:
+            report.add(self.problem.diagnostic)
+            self._reported = True
 
     def start(self, years: dict[str, tuple[list[str], str]], keep: set[str]) -> None:
         self.wait()
@@ -120,6 +150,9 @@ class SearchIndexer:
             prune(self.out, keep)
         except BulletinError as exc:
             self.problem = exc
+        except OSError as exc:  # the disk is full, a folder is read-only: reported, never lost in the thread
+            from ..errors import os_error
+            self.problem = os_error(exc)
 
     def wait(self) -> None:
         if self._thread is not None:
@@ -143,7 +176,7 @@ def index_search(out: Path, names: list[str], year: str, started=lambda process:
     """
     exe = executable()
     if exe is None:
-        raise BulletinError("the search index could not be built: Pagefind is not installed", hint=HINT)
+        raise BulletinError(_("the search index could not be built: Pagefind is not installed"), hint=_(HINT))
     staging = out / f".{SEARCH}-{year}-staging"
     shutil.rmtree(staging, ignore_errors=True)
     cmd = [str(exe), "--site", str(out), "--glob", "{" + ",".join(names) + "}.html",
@@ -153,24 +186,44 @@ def index_search(out: Path, names: list[str], year: str, started=lambda process:
         # into the very staging folder the next build's Pagefind writes to
         process = subprocess.Popen(cmd, cwd=out, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, errors="replace",
-                                   preexec_fn=fork.killed_with_parent())
+                                   preexec_fn=killed_with_parent())
         started(process)
-        said, _ = process.communicate(timeout=TIMEOUT)
+        said, _unused = process.communicate(timeout=TIMEOUT)
     except OSError as exc:
-        raise BulletinError(f"the search index could not be built: {exe}: {exc.strerror}", hint=HINT) from None
+        raise BulletinError(_("the search index could not be built: {exe}: {why}").format(exe=exe, why=exc.strerror),
+                            hint=_(HINT)) from None
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        said = f"Pagefind gave no answer in {TIMEOUT} s"
-    if process.returncode != 0 or not (staging / "pagefind.js").exists():
+        said = _("Pagefind gave no answer in {n} s").format(n=TIMEOUT)
+    broken = _broken(staging) if process.returncode == 0 else None
+    if process.returncode != 0 or broken:
         shutil.rmtree(staging, ignore_errors=True)
-        detail = said.strip().splitlines()[-1:] or [f"Pagefind stopped (exit status {process.returncode})"]
-        raise BulletinError(f"the search index could not be built: {detail[0]}", hint=HINT)
+        detail = said.strip().splitlines()[-1:] or [_("Pagefind stopped (exit status {n})").format(n=process.returncode)]
+        raise BulletinError(_("the search index could not be built: {why}").format(why=broken or detail[0]),
+                            hint=_("is the disk full? The previous index is kept; the next build makes it again")
+                            if broken else _(HINT))
     for unused in staging.iterdir():
         if unused.name.startswith(UNUSED):
             unused.unlink()
     bundle(out, year).parent.mkdir(exist_ok=True)
     _swap(staging, bundle(out, year))
+
+
+def _broken(staging: Path) -> str | None:
+    """Why the index Pagefind wrote is not whole, or None.  Pagefind exits 0 on a full disk,
+    leaving empty files: an index is swapped in only if every file has bytes and its
+    entry file parses."""
+    if not (staging / "pagefind.js").is_file():
+        return _("Pagefind wrote no pagefind.js")
+    for path in staging.rglob("*"):
+        if path.is_file() and path.stat().st_size == 0:
+            return _("Pagefind left an empty file: {name}").format(name=path.relative_to(staging).as_posix())
+    try:
+        json.loads((staging / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return _("Pagefind's pagefind-entry.json does not parse: {why}").format(why=exc)
+    return None
 
 
 def prune(out: Path, keep: set[str]) -> None:

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 from .. import __version__, labels
-from ..errors import Report
+from ..errors import BulletinError, Report
 from ..model import Edition, Publication
-from ..writer import write_if_changed
+from ..writer import copy_if_changed, write_if_changed
 from . import theme
 
 THUMBS = "thumbs"
@@ -109,3 +109,50 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
                            updated=updated)
         write_if_changed(out / name, xml.encode("utf-8"))
     return key
+
+
+def write_pages(pub: Publication, listed: list[Edition], out: Path, env, plan, key_of, report: Report) -> None:
+    """The web page (HTML edition) of every listed edition, with copies of its images beside
+    it: made when it, or a neighbour it links to, changed.  `key_of(edition)`: what the
+    edition is made from (plan.edition_key); the page's key is recorded in `plan`."""
+    from .. import plan as planning
+    from . import html as html_render
+
+    words = labels.words(pub.language)
+    for i, edition in enumerate(listed):
+        previous = listed[i - 1] if i else None
+        following = listed[i + 1] if i + 1 < len(listed) else None
+        page_key = planning.key("page", key_of(edition),
+                                *(f"{e.name}={e.period_label}" if e else "-" for e in (previous, following)))
+        path = out / edition.html_name
+        if plan.current(edition.name, "html", page_key, path):
+            continue
+        links = {
+            "year_page": f"{edition.issue.year}.html",
+            "year_label": words["year"].format(year=edition.issue.year),
+            "previous": previous,
+            "next": following,
+        }
+        try:
+            page = html_render.render(edition, pub, env, "screen", site=links).encode("utf-8")
+        except BulletinError as exc:
+            report.add(exc.diagnostic)
+            continue
+        for asset in edition.issue.assets:
+            copy_if_changed(asset.source, out / edition.assets_dir / asset.name)
+        write_if_changed(path, page)
+        plan.record(edition.name, "html", page_key)
+
+
+def remove_editions(out: Path, names: set[str]) -> None:
+    """Every output of the editions `names` (no longer listed: their issue failed or is
+    gone), so that output/ never holds an edition's files without its listing."""
+    import shutil
+
+    from .. import formats
+
+    for name in names:
+        for fmt in formats.known():
+            (out / f"{name}{formats.get(fmt).suffix}").unlink(missing_ok=True)
+        (out / THUMBS / f"{name}.png").unlink(missing_ok=True)
+        shutil.rmtree(out / f"{name}.files", ignore_errors=True)

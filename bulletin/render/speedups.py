@@ -65,6 +65,16 @@ def before_import() -> None:
         ctypes.util.find_library = cached_find_library(cache, ctypes.util.find_library)
 
 
+def restore() -> bool:
+    """ctypes.util.find_library as it was: the quick one is for WeasyPrint's import only,
+    not for the rest of the process.  Returns whether it had been replaced."""
+    current = ctypes.util.find_library
+    if getattr(current, "bulletin", False):
+        ctypes.util.find_library = current.original
+        return True
+    return False
+
+
 def after_import() -> bool:
     """Copy a font's bytes out of HarfBuzz only when they are read; False if this
     WeasyPrint is not built the way this relies on (then nothing is changed)."""

@@ -1,0 +1,74 @@
+"""The outputs of an edition, registered in one place.
+
+A format is a module here with a `FORMAT`, and one line in `MODULES`.  The
+build asks the registry which formats the workspace chose (`formats:` in
+bulletin.yaml), gives each its own up-to-date key in the plan, and hands
+every typeset format of an out-of-date edition to a typesetting process in
+one job (child.py runs `make`, the formats it needs first).  Nothing in the
+build's control flow names a format, except that the web page ("html") is
+made by the archive stage, in the build's own process, because it links to
+its neighbours.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+from ..i18n import _
+
+# name -> module under bulletin.formats.  Adding a format: a module with FORMAT, a line here.
+MODULES = {
+    "pdf": "pdf",
+    "html": "html",
+}
+DEFAULT = ("pdf", "html")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str                  # the file's ending: 2018-02.pdf
+    make: Callable | None        # (job, made so far) -> jobs.Made, in a typesetter; None: made by the archive stage
+    needs: tuple[str, ...] = ()  # formats made first, whose output `make` reads (the OFD reads the PDF)
+    version: str = "1"           # change it to make every output of this format again
+    describe: str = ""           # for --help and doctor
+    extra: Callable | None = None  # (job, new bytes) -> {path under output/: bytes}: files beside a new output
+
+
+def get(name: str) -> Format:
+    return importlib.import_module(f"{__name__}.{MODULES[name]}").FORMAT
+
+
+def known() -> tuple[str, ...]:
+    return tuple(MODULES)
+
+
+def check_names(names) -> list[str]:
+    """The names in `names` that are no format (for the schema's message)."""
+    return [n for n in names if n not in MODULES]
+
+
+def order(names) -> tuple[str, ...]:
+    """`names` with the formats they need, each after what it needs."""
+    done: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        for need in get(name).needs:
+            visit(need)
+        done.append(name)
+
+    for name in names:
+        visit(name)
+    return tuple(done)
+
+
+def typeset(names) -> tuple[str, ...]:
+    """Of `names` (and what they need), those made in a typesetting process, in order."""
+    return tuple(n for n in order(names) if get(n).make is not None)
+
+
+def unknown_hint() -> str:
+    return _("the formats are: {names}").format(names=", ".join(MODULES))
