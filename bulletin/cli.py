@@ -160,8 +160,8 @@ def build(ctx, issues, jobs, force, stats, strict):
 def _built(result, report: Report) -> int:
     """The lines a build prints: what it wrote, and a summary."""
     for b in result.built:
-        click.echo(_("wrote {files} ({n} pages)").format(
-            files=", ".join(display_path(p) for p in b.outputs), n=b.pages))
+        first, *rest = [display_path(p) for p in b.outputs] or ["-"]
+        click.echo(_("wrote {file} ({n} pages)").format(file=first, n=b.pages) + "".join(f", {r}" for r in rest))
     summary = _("built {n} edition(s)").format(n=len(result.built))
     if result.up_to_date:
         summary += _("; {n} up to date").format(n=result.up_to_date)

@@ -16,6 +16,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import trace
+
 
 @contextmanager
 def held(path: Path, on_busy):
@@ -33,6 +35,7 @@ def held(path: Path, on_busy):
             fcntl.lockf(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
+        trace.event("locked", path.name)
         yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from conftest import REPO, Page, issue, run
+from conftest import Page, REPO, copy_sample, issue, run
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -213,10 +213,7 @@ def test_serve_rebuilds_and_reloads(tmp_path):
     import os
     import time
     import urllib.request
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
+    root = copy_sample(tmp_path / "ws")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-m", "bulletin", "serve", "--port", "0"], cwd=root, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

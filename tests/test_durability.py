@@ -9,10 +9,9 @@ import time
 
 import page
 import pikepdf
-import pytest
 
 import longissue
-from conftest import BULLETIN, REPO, run
+from conftest import BULLETIN, REPO, Traced, alive, copy_sample, processes_with, run
 
 
 def digests(folder):
@@ -32,10 +31,7 @@ def test_two_builds_are_byte_identical(sample, tmp_path):
 
 
 def test_publish_writes_a_valid_pdfa_with_the_source_attached(tmp_path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
+    root = copy_sample(tmp_path / "ws")
     proc = run("publish", "2018-02", cwd=root, check=True)
     assert "wrote published/2018-02.pdf" in proc.stdout
     pdf = root / "published" / "2018-02.pdf"
@@ -57,10 +53,7 @@ def test_publish_writes_a_valid_pdfa_with_the_source_attached(tmp_path):
 
 
 def test_published_issue_is_guarded_and_verified(tmp_path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
+    root = copy_sample(tmp_path / "ws")
     run("publish", "2018-01", cwd=root, check=True)
     assert "every file matches" in run("verify", cwd=root, check=True).stderr
     again = run("publish", "2018-01", cwd=root)
@@ -84,173 +77,135 @@ def test_published_issue_is_guarded_and_verified(tmp_path):
     assert proc.returncode == 1 and "published/2018-01.pdf differs" in proc.stderr
 
 
+def _build_events(trace, root, tmp_path):
+    """The steps of the build process itself in one traced, unstopped build."""
+    traced = Traced(["build"], root, tmp_path / "count.trace", stop="")
+    traced.finish()
+    return [e for e in traced.events() if e[0] == traced.proc.pid]
+
+
 def test_a_build_killed_at_any_moment_leaves_old_or_new_files(tmp_path):
-    """SIGKILL during a build: each output is the previous complete file or the new complete one."""
+    """SIGKILL at every step of a build (each process stopped there, so the kill lands
+    mid-build on any machine): each output is the previous complete file or the new one."""
     root = tmp_path / "ws"
-    longissue.write(root)  # a long edition: the build lasts a few seconds
+    longissue.write(root)
     run("build", cwd=root, check=True)
+    old_ws = tmp_path / "old"
+    shutil.copytree(root, old_ws)
     old = digests(root / "output")
 
-    (root / "templates").mkdir()
-    (root / "templates" / "extra.css").write_text(".title { letter-spacing: 0.2em; }")
+    css = ".title { letter-spacing: 0.2em; }"
     reference = tmp_path / "reference"
-    shutil.copytree(root, reference, ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(root, reference, ignore=shutil.ignore_patterns("output", ".bulletin"))
+    (reference / "templates").mkdir()
+    (reference / "templates" / "extra.css").write_text(css)
     run("build", cwd=reference, check=True)
     new = digests(reference / "output")
     assert set(old) == set(new) and all(old[k] != new[k] for k in old if k.endswith(".pdf"))
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    kills = 0
-    for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8, 3.4):
-        proc = subprocess.Popen([*BULLETIN, "build"], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
+    def fresh():
+        shutil.rmtree(root)
+        shutil.copytree(old_ws, root)
+        (root / "templates").mkdir()
+        (root / "templates" / "extra.css").write_text(css)
+
+    fresh()
+    steps = _build_events(None, root, tmp_path)
+    names = [e[1] for e in steps]
+    assert {"locked", "read", "wrote", "page", "archive", "indexed"} <= set(names), names
+    for k, step in enumerate(steps):
+        fresh()
+        traced = Traced(["build"], root, tmp_path / "kill.trace")
+        done = -1
+        while (event := traced.next()) is not None:
+            if event[0] == traced.proc.pid:
+                done += 1
+                if done == k:
+                    traced.proc.kill()  # stopped at this step: killed in the middle of the build
+                    break
+            traced.resume(event[0])
+        traced.proc.communicate(timeout=120)
+        assert done == k and traced.proc.returncode == -9, f"the build ended before step {k} ({step[1]})"
         now = digests(root / "output")
-        assert set(now) == set(old)
         for name, digest in now.items():
-            assert digest in (old[name], new[name]), f"{name} is neither the old nor the new file after {delay} s"
-        # put the old files back so that the next kill lands in the middle again
-        shutil.rmtree(root / "output")
-        (root / "templates" / "extra.css").rename(root / "extra.css")
-        run("build", cwd=root, check=True)
-        (root / "extra.css").rename(root / "templates" / "extra.css")
-    assert kills >= 4
+            assert digest in (old[name], new.get(name)), f"{name} is neither old nor new after step {k} {step[1:]}"
+        assert set(now) <= set(new) | set(old)
     run("build", cwd=root, check=True)
     assert digests(root / "output") == new
     assert not list((root / "output").rglob(".*.part"))
 
 
-def test_a_second_build_waits_for_the_first(sample):
-    root, _ = sample
+def test_a_second_build_waits_for_the_first(sample_ws, tmp_path):
+    first = Traced(["build"], sample_ws, tmp_path / "first.trace", stop="locked")
+    event = first.next()
+    assert event[1] == "locked"  # the first holds the lock, stopped
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    first = subprocess.Popen([*BULLETIN, "build", "--force", "--jobs", "1"], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
-    second = run("build", cwd=root)
-    first.wait(timeout=120)
-    assert first.returncode == 0 and second.returncode == 0
-    if first.returncode == 0 and "waiting" not in second.stderr:
-        pytest.skip("the first build finished before the second started")  # a fast machine: nothing to wait for
-    assert "another build of this workspace is running" in second.stderr
+    second = subprocess.Popen([*BULLETIN, "build"], cwd=sample_ws, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    said = second.stderr.readline()  # blocks until the second has something to say
+    assert "another build of this workspace is running" in said and str(first.proc.pid) in said
+    assert second.poll() is None  # waiting, not gone
+    first.resume(event[0])
+    first.finish()
+    _, err = second.communicate(timeout=300)
+    assert first.proc.returncode == 0 and second.returncode == 0, err
 
 
-def _typesetters(pid):
-    """The build's child processes that are typesetting workers (not Pagefind)."""
-    found = []
-    try:
-        for child in open(f"/proc/{pid}/task/{pid}/children").read().split():
-            if b"pagefind" not in open(f"/proc/{child}/cmdline", "rb").read():
-                found.append(int(child))
-    except OSError:  # a process that has just ended
-        pass
-    return found
-
-
-def _cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def test_a_typesetting_process_that_dies_costs_one_edition_not_the_build(tmp_path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
-    proc = subprocess.Popen([*BULLETIN, "build", "--jobs", "1"], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+def test_a_typesetting_process_that_dies_costs_one_edition_not_the_build(sample_ws, tmp_path):
+    traced = Traced(["build", "--jobs", "1"], sample_ws, tmp_path / "t.trace", stop="job")
     killed = None
-    deadline = time.time() + 60
-    while killed is None and time.time() < deadline and proc.poll() is None:
-        for pid in _typesetters(proc.pid):
-            try:
-                if _cpu_seconds(pid) > 0.8:  # past loading WeasyPrint: typesetting an edition
-                    os.kill(pid, signal.SIGKILL)
-                    killed = pid
-            except (OSError, IndexError):
-                pass
-        time.sleep(0.02)
-    out, err = proc.communicate(timeout=300)
-    assert killed, "no typesetting process was seen"
-    assert proc.returncode == 1 and "Traceback" not in err
+    while (event := traced.next()) is not None:
+        if event[1] == "job" and killed is None:
+            os.kill(event[0], signal.SIGKILL)  # a typesetter, stopped as it starts its first edition
+            killed = event[0]
+        else:
+            traced.resume(event[0])
+    out, err = traced.proc.communicate(timeout=300)
+    assert killed and traced.proc.returncode == 1 and "Traceback" not in err
     stopped = [line for line in err.splitlines() if "the typesetting process stopped" in line]
     assert len(stopped) == 1 and "killed by signal 9" in stopped[0] and stopped[0].startswith("issues/20")
-    assert len(re.findall(r"wrote output/\S+\.pdf", out)) == 3   # the others, by a new worker
-    again = run("build", cwd=root, check=True)
+    assert len(re.findall(r"wrote output/\S+\.pdf", out)) == 3   # the others, by a new typesetter
+    again = run("build", cwd=sample_ws, check=True)
     assert len(re.findall(r"wrote output/\S+\.pdf", again.stdout)) == 1
 
 
-def test_a_killed_build_leaves_no_typesetting_process_and_no_lock(tmp_path):
-    """SIGKILL the build while its workers typeset: they die with it (they would otherwise
-    wait for ever on their pipes, holding a copy of the workspace lock)."""
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
-    proc = subprocess.Popen([*BULLETIN, "build", "--jobs", "2"], cwd=root, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
-    deadline = time.time() + 60
-    workers = []
-    while time.time() < deadline and proc.poll() is None:
-        workers = _typesetters(proc.pid)
-        try:
-            if len(workers) == 2 and all(_cpu_seconds(pid) > 0.8 for pid in workers):
-                break
-        except (OSError, IndexError):
-            pass
+def test_a_killed_build_leaves_no_typesetting_process_and_no_lock(sample_ws, tmp_path):
+    """SIGKILL the build while two typesetters are each in a job: they die with it (they
+    would otherwise wait for ever on their sockets)."""
+    traced = Traced(["build", "--jobs", "2"], sample_ws, tmp_path / "t.trace", stop="job")
+    typesetters = set()
+    while len(typesetters) < 2 and (event := traced.next()) is not None:
+        if event[1] == "job":
+            typesetters.add(event[0])  # left stopped, in its job
+        else:
+            traced.resume(event[0])
+    assert len(typesetters) == 2 and traced.proc.poll() is None
+    traced.proc.kill()
+    traced.proc.communicate(timeout=60)
+    deadline = time.monotonic() + 60
+    while any(alive(pid) for pid in typesetters) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert proc.poll() is None and len(workers) == 2, "the build ended before both workers typeset"
-    proc.kill()
-    proc.wait()
-    deadline = time.time() + 10
-    while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") and
-                                         "Z" not in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1][:3]
-                                         for pid in workers):
-        time.sleep(0.05)
-    alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}")
-             and "Z" not in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1][:3]]
-    assert alive == [], "typesetting processes outlived the build"
-    again = run("build", cwd=root, check=True)
+    assert not [pid for pid in typesetters if alive(pid)], "typesetting processes outlived the build"
+    again = run("build", cwd=sample_ws, check=True)
     assert "waiting" not in again.stderr
 
 
-def _processes_running(needle: bytes) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and needle in open(f"/proc/{entry}/cmdline", "rb").read() \
-                    and "Z" not in open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1][:3]:
-                found.append(int(entry))
-        except OSError:  # a process that has just ended
-            pass
-    return found
-
-
-def test_a_killed_build_leaves_no_pagefind_writing_into_output(tmp_path):
+def test_a_killed_build_leaves_no_pagefind_writing_into_output(sample_ws, tmp_path):
     """Pagefind dies with the build: else it would go on writing into output/, into the staging
     folder that the next build's Pagefind writes to."""
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
     slow = tmp_path / "pagefind"
     slow.write_text("#!/bin/sh\nexec sleep 59.0713\n")  # (a number no other process sleeps)
     slow.chmod(0o755)
-    proc = subprocess.Popen([*BULLETIN, "build"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    proc = subprocess.Popen([*BULLETIN, "build"], cwd=sample_ws, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(REPO), "PAGEFIND_BINARY_PATH": str(slow)})
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None and not _processes_running(b"59.0713"):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not processes_with(b"59.0713"):
         time.sleep(0.02)
-    assert proc.poll() is None and _processes_running(b"59.0713"), "the build never started Pagefind"
+    assert proc.poll() is None and processes_with(b"59.0713"), "the build never started Pagefind"
     proc.kill()
     proc.wait()
-    deadline = time.time() + 10
-    while time.time() < deadline and _processes_running(b"59.0713"):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and processes_with(b"59.0713"):
         time.sleep(0.05)
-    assert _processes_running(b"59.0713") == [], "Pagefind outlived the build"
+    assert processes_with(b"59.0713") == [], "Pagefind outlived the build"

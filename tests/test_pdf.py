@@ -141,16 +141,16 @@ def test_qpdf_finds_no_damage(seed_pdf):
 SPEEDUP_CHECK = r"""
 import hashlib, sys
 from pathlib import Path
-from bulletin import build, numbering, workspace
+from bulletin import series as stage, workspace
 from bulletin.errors import Report
 from bulletin.render import html, pdf, speedups, theme
 root = Path(sys.argv[1])
-series = build.load_series(root, Report())
+series = stage.load(root, Report())
 env = theme.environment(workspace.templates_dir(root), series.publication.theme)
 if sys.argv[2] == "off":
     speedups.after_import = lambda: False  # pdf.render calls it: make it do nothing
-for issue in series.issues:
-    edition = numbering.edition(issue)
+for edition in series.editions:
+    issue = edition.issue
     page = html.render(edition, series.publication, env, "print")
     data = pdf.render(page, base=root / "output", root=root, source=issue.source).data
     print(edition.name, hashlib.sha256(data).hexdigest())
@@ -175,16 +175,16 @@ def test_the_font_speedup_changes_no_byte_of_any_pdf(sample):
 CDEFS_CHECK = r"""
 import hashlib, sys
 from pathlib import Path
-from bulletin import build, numbering, workspace
+from bulletin import series as stage, workspace
 from bulletin.errors import Report
 from bulletin.render import cdefs, html, pdf, theme
 root = Path(sys.argv[1])
 if sys.argv[2] == "off":
     cdefs.install = lambda: None  # WeasyPrint gets cffi's own FFI, parsed by pycparser
-series = build.load_series(root, Report())
+series = stage.load(root, Report())
 env = theme.environment(workspace.templates_dir(root), series.publication.theme)
-for issue in series.issues[:2]:
-    edition = numbering.edition(issue)
+for edition in series.editions[:2]:
+    issue = edition.issue
     page = html.render(edition, series.publication, env, "print")
     data = pdf.render(page, base=root / "output", root=root, source=issue.source).data
     print(edition.name, hashlib.sha256(data).hexdigest())

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import REPO, run
+from conftest import REPO, copy_sample, run
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -23,10 +23,7 @@ def snapshot(out):
 
 @pytest.fixture
 def ws(tmp_path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "bulletin.yaml", root)
-    shutil.copytree(REPO / "issues", root / "issues")
+    root = copy_sample(tmp_path / "ws")
     (root / "issues" / "photo.png").write_bytes(PNG)
     issue = root / "issues" / "2018-03.md"
     issue.write_text(issue.read_text(encoding="utf-8") + "\n![现场照片](photo.png)\n", encoding="utf-8")

@@ -72,7 +72,10 @@ def test_any_bytes_are_reported_not_raised(tmp_path, raw):
     path = tmp_path / "issues" / "x.md"
     path.write_bytes(raw)
     report = Report()
-    parse_issue(path, publication(tmp_path), report)
+    issue = parse_issue(path, publication(tmp_path), report)
+    # an issue, or the errors that say why not, each at a place in this file
+    assert (issue is None) == bool(report.errors)
+    assert all(d.location is not None and d.location.path == path for d in report.errors)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

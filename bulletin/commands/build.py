@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .. import formats, plan, series as stage, workspace
+from .. import formats, plan, series as stage, trace, workspace
 from ..errors import BulletinError, Location, Report
 from ..i18n import _
 from ..lock import workspace_lock
@@ -148,6 +148,7 @@ class _Build:
         reads = []
         for item in stage.read(self.ws, self.report, self.options.strict):
             reads.append(item)
+            trace.event("read", item.path.name)
             edition = item.edition
             if self.pool is not None and edition and edition.name not in self.jobs and self.wanted(edition):
                 try:
@@ -245,8 +246,10 @@ class _Build:
             path = self.out / f"{job.name}{formats.get(name).suffix}"
             if made.data is not None:  # (the typesetter compared it with the file on disk; we hold the lock)
                 atomic_write(path, made.data)
+                trace.event("wrote", path.name)
                 for rel, data in made.extra.items():
                     atomic_write(self.out / rel, data)
+                    trace.event("wrote", rel)
             self.plan.record(job.name, name, plan.output_key(job.key, formats.get(name)))
             written.append(path)
         if "html" in self.ws.publication.formats:
@@ -268,6 +271,7 @@ class _Build:
             self.plan.archive = site.write_site(pub, final, self.out, self.env, self.report,
                                                 context=plan.key(self.ws.context, self.archive_look),
                                                 previous=self.plan.archive)
+            trace.event("archive")
             self.indexer.update(final, self.plan)
             self.indexer.wait()
             self.indexer.record(self.plan, self.report)

@@ -34,6 +34,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+from .. import trace
 from ..errors import BulletinError
 from ..i18n import N_, _
 from ..system import installed_version, killed_with_parent
@@ -146,6 +147,7 @@ class SearchIndexer:
                     return
                 index_search(self.out, names, year, started=lambda process: setattr(self, "_process", process))
                 self.made[year] = key
+                trace.event("indexed", year)
             self.problem = None
             prune(self.out, keep)
         except BulletinError as exc:

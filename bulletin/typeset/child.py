@@ -6,6 +6,7 @@ import gc
 import resource
 from multiprocessing.connection import Connection
 
+from .. import trace
 from ..errors import BulletinError
 from ..i18n import _
 from .jobs import Job, Made, Result, failed
@@ -58,6 +59,7 @@ def render(job: Job) -> Result:
     # process grows by ~35 MiB an edition until the collector runs.  (Done here,
     # not after the job, so that no result waits for it.)
     gc.collect()
+    trace.event("job", job.name)
     made: dict[str, Made] = {}
     try:
         for name in job.formats:
