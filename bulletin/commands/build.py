@@ -136,8 +136,9 @@ class _Build:
         stale = self.stale(edition, key)
         if not stale:
             return None
-        printed = html.render(edition, self.ws.publication, self.env, "print") if "pdf" in stale else ""
-        return Job(edition, self.ws.publication, stale, printed, self.out, key)
+        made = formats.order(stale)  # with what they need: an OFD out of date needs the PDF made again
+        printed = html.render(edition, self.ws.publication, self.env, "print") if "pdf" in made else ""
+        return Job(edition, self.ws.publication, made, printed, self.out, key)
 
     def wanted(self, edition: Edition) -> bool:
         return not self.selectors or any(stage.matches(edition, s) for s in self.selectors)

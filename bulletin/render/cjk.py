@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from types import SimpleNamespace
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _installed = False
@@ -41,77 +42,83 @@ def install() -> bool:
         boxes.TextBox.copy_with_text  # noqa: B018 - the hooks this code relies on
     except (ImportError, AttributeError):
         return False
-
-    def flatten(box, out):
-        """Text boxes of a line in order, with their parents; None if an atomic box is found."""
-        for child in box.children:
-            if not child.is_in_normal_flow():
-                continue
-            if isinstance(child, boxes.TextBox):
-                out.append((box, child))
-            elif isinstance(child, boxes.InlineBox):
-                if flatten(child, out) is None:
-                    return None
-            else:
-                return None
-        return out
-
-    def spacing_px(style) -> float:
-        value = style["letter_spacing"]
-        return 0.0 if value == "normal" else value
-
-    def relayout(context, box, units: int) -> None:
-        """Lay the box out again with `units` 1/1000 em after each character."""
-        size = box.style["font_size"]
-        style = box.style.copy()
-        # Half a unit to spare: the PDF writer truncates towards zero.
-        asked = (units + (0.5 if units > 0 else -0.5 if units < 0 else 0)) * size / 1000
-        style["letter_spacing"] = asked
-        layout = create_layout(box.text, style, context, max_width=None,
-                               justification_spacing=box.justification_spacing)
-        first, _ = layout.get_first_line()
-        glyphs = line_size(first, style)[0] - len(box.text) * asked
-        layout.deactivate()
-        box.style, box.pango_layout = style, layout
-        box.width = glyphs + len(box.text) * units * size / 1000  # as the PDF will draw it
-
-    def justify_line(context, line, extra_width):
-        runs = flatten(line, [])
-        text = "".join(b.text for _, b in runs) if runs else ""
-        count = len(text.rstrip(" "))
-        if not runs or count < 2 or not HAN.search(text) or len({b.style["font_size"] for _, b in runs}) > 1:
-            return original(context, line, extra_width)
-        unit = runs[0][1].style["font_size"] / 1000
-        # Width of the glyphs alone, then the spacing that puts the last glyph
-        # on the right edge: `count` characters have count - 1 visible gaps.
-        glyphs = sum(b.width - len(b.text) * spacing_px(b.style) for _, b in runs)
-        right = line.position_x + line.width + extra_width
-        total = round((right - runs[0][1].position_x - glyphs) / unit)  # whole units, all gaps
-        base = math.floor(total / (count - 1))
-        wider = total - base * (count - 1)  # the first `wider` characters get one unit more
-
-        shift, seen = 0.0, 0
-        for parent, box in runs:
-            n, old_x, old_width = len(box.text), box.position_x, box.width
-            split = min(max(wider - seen, 0), n)
-            pieces = [(t, u) for t, u in ((box.text[:split], base + 1), (box.text[split:], base)) if t]
-            new_boxes = [box] if len(pieces) == 1 else [box.copy_with_text(t) for t, _ in pieces]
-            x = old_x + shift
-            for piece, (_, units) in zip(new_boxes, pieces):
-                relayout(context, piece, units)
-                piece.position_x = x
-                x += piece.width
-            if len(new_boxes) > 1:
-                at = parent.children.index(box)
-                parent.children = [*parent.children[:at], *new_boxes, *parent.children[at + 1:]]
-            shift = x - (old_x + old_width)
-            seen += n
-        for parent in {id(p): p for p, _ in runs}.values():
-            if parent is not line and parent.children:
-                last = parent.children[-1]
-                parent.width = last.position_x + last.width - parent.position_x
-        line.width = right - line.position_x
-
+    _wp.boxes, _wp.create_layout, _wp.line_size, _wp.original = boxes, create_layout, line_size, original
     inline.justify_line = justify_line
     _installed = True
     return True
+
+
+# WeasyPrint's pieces the functions below use, set by install() (WeasyPrint is imported there only)
+_wp = SimpleNamespace(boxes=None, create_layout=None, line_size=None, original=None)
+
+
+def flatten(box, out):
+    """Text boxes of a line in order, with their parents; None if an atomic box is found."""
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, _wp.boxes.TextBox):
+            out.append((box, child))
+        elif isinstance(child, _wp.boxes.InlineBox):
+            if flatten(child, out) is None:
+                return None
+        else:
+            return None
+    return out
+
+def spacing_px(style) -> float:
+    value = style["letter_spacing"]
+    return 0.0 if value == "normal" else value
+
+def relayout(context, box, units: int) -> None:
+    """Lay the box out again with `units` 1/1000 em after each character."""
+    size = box.style["font_size"]
+    style = box.style.copy()
+    # Half a unit to spare: the PDF writer truncates towards zero.
+    asked = (units + (0.5 if units > 0 else -0.5 if units < 0 else 0)) * size / 1000
+    style["letter_spacing"] = asked
+    layout = _wp.create_layout(box.text, style, context, max_width=None,
+                           justification_spacing=box.justification_spacing)
+    first, _ = layout.get_first_line()
+    glyphs = _wp.line_size(first, style)[0] - len(box.text) * asked
+    layout.deactivate()
+    box.style, box.pango_layout = style, layout
+    box.width = glyphs + len(box.text) * units * size / 1000  # as the PDF will draw it
+
+def justify_line(context, line, extra_width):
+    runs = flatten(line, [])
+    text = "".join(b.text for _, b in runs) if runs else ""
+    count = len(text.rstrip(" "))
+    if not runs or count < 2 or not HAN.search(text) or len({b.style["font_size"] for _, b in runs}) > 1:
+        return _wp.original(context, line, extra_width)
+    unit = runs[0][1].style["font_size"] / 1000
+    # Width of the glyphs alone, then the spacing that puts the last glyph
+    # on the right edge: `count` characters have count - 1 visible gaps.
+    glyphs = sum(b.width - len(b.text) * spacing_px(b.style) for _, b in runs)
+    right = line.position_x + line.width + extra_width
+    total = round((right - runs[0][1].position_x - glyphs) / unit)  # whole units, all gaps
+    base = math.floor(total / (count - 1))
+    wider = total - base * (count - 1)  # the first `wider` characters get one unit more
+
+    shift, seen = 0.0, 0
+    for parent, box in runs:
+        n, old_x, old_width = len(box.text), box.position_x, box.width
+        split = min(max(wider - seen, 0), n)
+        pieces = [(t, u) for t, u in ((box.text[:split], base + 1), (box.text[split:], base)) if t]
+        new_boxes = [box] if len(pieces) == 1 else [box.copy_with_text(t) for t, _ in pieces]
+        x = old_x + shift
+        for piece, (_, units) in zip(new_boxes, pieces):
+            relayout(context, piece, units)
+            piece.position_x = x
+            x += piece.width
+        if len(new_boxes) > 1:
+            at = parent.children.index(box)
+            parent.children = [*parent.children[:at], *new_boxes, *parent.children[at + 1:]]
+        shift = x - (old_x + old_width)
+        seen += n
+    for parent in {id(p): p for p, _ in runs}.values():
+        if parent is not line and parent.children:
+            last = parent.children[-1]
+            parent.width = last.position_x + last.width - parent.position_x
+    line.width = right - line.position_x
+
