@@ -49,7 +49,7 @@ def _program(font: PDFFont) -> TTFont:
             if key == "FontFile3" and kind != "OpenType":
                 break
             try:
-                return TTFont(io.BytesIO(stream.get_data()))
+                return TTFont(io.BytesIO(stream.get_data()), recalcTimestamp=False)
             except Exception as err:  # noqa: BLE001 - any damage means the same to the user
                 raise BulletinError(_("The font {name} embedded in the PDF cannot be read: "
                                       "{error}").format(name=name, error=err)) from None

@@ -91,7 +91,7 @@ def document_res(res: Resources) -> bytes:
         media = el(root, "MultiMedias")
         for image_id, name, _data in res.images:
             item = el(media, "MultiMedia", ID=image_id, Type="Image",
-                      Format=name.rsplit(".", 1)[1].upper())
+                      Format="JPEG" if name.endswith(".jpg") else "PNG")
             el(item, "MediaFile", name)
     return tostring(root)
 
