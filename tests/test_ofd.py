@@ -23,8 +23,10 @@ import xmlschema
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageFilter
 
-from bulletin.errors import BulletinError
-from bulletin.ofd import OfdMeta, pdf_to_ofd
+from bulletin import __version__
+from bulletin.build import load_series
+from bulletin.errors import BulletinError, Report
+from bulletin.ofd import OfdMeta, edition_meta, edition_to_ofd, pdf_to_ofd
 from conftest import CONFIG, REPO, SHARED, issue, run
 
 # shared/ lies beside the repository; beside the folder of worktrees when run in one
@@ -41,20 +43,22 @@ CHROMIUM = "/usr/bin/chromium"
 PIXEL_LIMIT = 0.005
 
 
-def meta_of(pdf: bytes) -> OfdMeta:
-    info = pypdf.PdfReader(io.BytesIO(pdf)).metadata or {}
-    return OfdMeta(title=str(info.get("/Title", "")), author="清远市创建国家环境保护模范城市工作领导小组办公室",
-                   date=datetime.date(2018, 3, 5))
+@pytest.fixture(scope="module")
+def series(sample):
+    report = Report()
+    loaded = load_series(sample[0], report)
+    assert not report.errors
+    return loaded
 
 
 @pytest.fixture(scope="module")
-def editions(sample):
-    """{name: (PDF bytes, OFD bytes)} for every edition of the sample."""
+def editions(sample, series):
+    """{name: (PDF bytes, OFD bytes)} for every edition of the sample, through the format's entry point."""
     out = {}
-    for path in sorted((sample[0] / "output").glob("*.pdf")):
-        pdf = path.read_bytes()
-        out[path.stem] = (pdf, pdf_to_ofd(pdf, meta_of(pdf)))
-    assert SEED in out
+    for edition in series.editions():
+        pdf = (sample[0] / "output" / edition.pdf_name).read_bytes()
+        out[edition.name] = (pdf, edition_to_ofd(edition, series.publication, pdf))
+    assert SEED in out and len(out) == len(list((sample[0] / "output").glob("*.pdf")))
     return out
 
 
@@ -114,13 +118,17 @@ def test_every_part_validates_against_the_gbt_33190_schemas(editions):
             assert not errors, f"{name}/{part}: {errors[0]}"
 
 
-def test_docinfo_names_the_edition_with_its_date_not_the_clock(editions):
+def test_docinfo_says_what_the_pdf_says_with_the_editions_date_not_the_clock(editions, series):
     pdf, ofd = editions[SEED]
+    pdf_info = pypdf.PdfReader(io.BytesIO(pdf)).metadata
     info = xml(parts(ofd)["OFD.xml"]).find(f"{NS}DocBody/{NS}DocInfo")
+    assert info.find(NS + "Title").text == pdf_info["/Title"]
+    assert info.find(NS + "Author").text == pdf_info["/Author"] == series.publication.publisher
     assert info.find(NS + "CreationDate").text == "2018-03-05"
-    assert info.find(NS + "Creator").text == "bulletin"
-    assert "工作简报" in info.find(NS + "Title").text
-    assert pdf_to_ofd(pdf, meta_of(pdf)) == ofd  # byte-reproducible
+    assert [k.text for k in info.iter(NS + "Keyword")] == pdf_info["/Keywords"].split(", ")
+    assert (info.find(NS + "Creator").text, info.find(NS + "CreatorVersion").text) == ("bulletin", __version__)
+    seed = next(e for e in series.editions() if e.name == SEED)
+    assert pdf_to_ofd(pdf, edition_meta(seed)) == ofd  # byte-reproducible
 
 
 def test_text_of_each_page_equals_the_pdf_in_reading_order(editions):

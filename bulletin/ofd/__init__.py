@@ -4,7 +4,7 @@ layout reads what the PDF draws, fonts embeds its fonts as TrueType subsets,
 images converts its pictures, document writes the XML parts, package the
 zip around them; convert ties them together in `pdf_to_ofd`.
 """
-from .convert import OfdMeta, pdf_to_ofd
+from .convert import OfdMeta, edition_meta, edition_to_ofd, pdf_to_ofd
 from .package import OutlineEntry
 
-__all__ = ["OfdMeta", "OutlineEntry", "pdf_to_ofd"]
+__all__ = ["OfdMeta", "OutlineEntry", "edition_meta", "edition_to_ofd", "pdf_to_ofd"]

@@ -35,7 +35,22 @@ class OfdMeta:
     date: datetime.date
     language: str = "zh-CN"
     creator_version: str = __version__
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
     outline: tuple[OutlineEntry, ...] = ()
+
+
+def edition_meta(edition) -> OfdMeta:
+    """The OfdMeta of a model.Edition: what its PDF's metadata says too."""
+    issue = edition.issue
+    return OfdMeta(title=" ".join((*issue.title, edition.period_label)), author=issue.publisher,
+                   date=issue.date, language=issue.language, subject=edition.period_label,
+                   keywords=tuple(a.toc for a in issue.articles if a.toc))
+
+
+def edition_to_ofd(edition, publication, pdf: bytes) -> bytes:
+    """The OFD edition of `edition` from its PDF's bytes (the output format's entry point)."""
+    return pdf_to_ofd(pdf, edition_meta(edition))
 
 
 def pdf_to_ofd(pdf: bytes, meta: OfdMeta) -> bytes:

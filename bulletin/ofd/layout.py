@@ -105,6 +105,19 @@ class Collector(PDFTextDevice):
         self.page = page
         self._ctms: list = []
         self._render = 0
+        self.clip: tuple[float, float, float, float] | None = None  # box on the page, or None
+        self.clips: list = []
+
+    def clip_to(self, path) -> None:
+        """Narrow the clip to the box of `path` (exact for the rectangles WeasyPrint clips to)."""
+        pts = [self.to_page(args[i], args[i + 1]) for _op, *args in path for i in range(0, len(args) - 1, 2)]
+        if not pts:
+            return
+        box = (min(x for x, _y in pts), min(y for _x, y in pts), max(x for x, _y in pts), max(y for _x, y in pts))
+        if self.clip:
+            box = (max(box[0], self.clip[0]), max(box[1], self.clip[1]),
+                   min(box[2], self.clip[2]), min(box[3], self.clip[3]))
+        self.clip = box
 
     def to_page(self, x: float, y: float) -> tuple[float, float]:
         x, y = apply_matrix_pt(self.ctm, (x, y))
@@ -168,6 +181,9 @@ class Collector(PDFTextDevice):
             return
         if fill and evenodd and not stroke:
             segments, evenodd = _frame(segments)
+        segments = _clipped(segments, self.clip, bool(fill and not stroke and not evenodd))
+        if not segments:
+            return  # wholly outside the clip: nothing of it shows
         scale = math.sqrt(abs(self.ctm[0] * self.ctm[3] - self.ctm[1] * self.ctm[2])) * MM
         dash, phase = gstate.dash or ((), 0)
         self.page.items.append(Path(
@@ -200,6 +216,27 @@ def _rects(segments) -> list[tuple[float, float, float, float]] | None:
     return rects
 
 
+def _clipped(segments, clip, rects_only: bool) -> list[tuple]:
+    """A path cut to the clip box: filled rectangles exactly, other paths kept whole if they meet it.
+
+    WeasyPrint draws each side of a border as the whole frame clipped to that side.
+    """
+    if clip is None:
+        return segments
+    rects = _rects(segments) if rects_only else None
+    if rects is None:
+        xs = [v for _op, *c in segments for v in c[0::2]]
+        ys = [v for _op, *c in segments for v in c[1::2]]
+        meets = xs and min(xs) <= clip[2] and max(xs) >= clip[0] and min(ys) <= clip[3] and max(ys) >= clip[1]
+        return segments if meets else []
+    out = []
+    for l, t, r, b in rects:
+        l, t, r, b = max(l, clip[0]), max(t, clip[1]), min(r, clip[2]), min(b, clip[3])
+        if r - l > 1e-4 and b - t > 1e-4:
+            out += [("M", l, t), ("L", r, t), ("L", r, b), ("L", l, b), ("C",)]
+    return out
+
+
 def _frame(segments) -> tuple[list[tuple], bool]:
     """A border drawn as an even-odd pair of nested rectangles, as the bands it paints.
 
@@ -222,9 +259,30 @@ def _frame(segments) -> tuple[list[tuple], bool]:
     return out, False
 
 
+class Interpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, keeping the clip with the graphics state (pdfminer ignores it)."""
+
+    device: Collector
+
+    def do_q(self) -> None:
+        super().do_q()
+        self.device.clips.append(self.device.clip)
+
+    def do_Q(self) -> None:
+        if self.gstack:
+            super().do_Q()
+            self.device.clip = self.device.clips.pop()
+
+    def do_W(self) -> None:
+        self.device.clip_to(self.curpath)
+
+    def do_W_a(self) -> None:
+        self.device.clip_to(self.curpath)
+
+
 def read_page(rsrcmgr: PDFResourceManager, pdfpage) -> Page:
     x0, y0, x1, y1 = pdfpage.mediabox
     page = Page(abs(x1 - x0) * MM, abs(y1 - y0) * MM)
     device = Collector(rsrcmgr, page)
-    PDFPageInterpreter(rsrcmgr, device).process_page(pdfpage)
+    Interpreter(rsrcmgr, device).process_page(pdfpage)
     return page

@@ -32,7 +32,13 @@ def ofd_xml(meta) -> bytes:
     el(info, "DocID", ident)
     el(info, "Title", meta.title)
     el(info, "Author", meta.author)
+    if meta.subject:
+        el(info, "Subject", meta.subject)
     el(info, "CreationDate", meta.date.isoformat())
+    if meta.keywords:
+        keywords = el(info, "Keywords")
+        for word in meta.keywords:
+            el(keywords, "Keyword", word)
     el(info, "Creator", "bulletin")
     el(info, "CreatorVersion", meta.creator_version)
     el(el(info, "CustomDatas"), "CustomData", meta.language, Name="Language")
