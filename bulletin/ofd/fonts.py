@@ -20,9 +20,9 @@ from pdfminer.pdftypes import PDFStream, resolve1
 
 from ..errors import BulletinError
 from ..i18n import _
+from . import outlines
+from .outlines import KEEP_NAMES, MAX_ERR
 
-MAX_ERR = 1.0  # font units (of 1000 or 2048 an em) a quadratic curve may stray from the cubic
-KEEP_NAMES = [0, 1, 2, 3, 4, 5, 6, 13, 14, 16, 17]  # copyright, names, version, licence
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _subset(font: TTFont, names: set[str], unicodes: set[int]) -> None:
     opts.layout_features = []
     opts.hinting = False
     opts.notdef_outline = True
-    opts.name_IDs = KEEP_NAMES
+    opts.name_IDs = list(KEEP_NAMES)
     opts.drop_tables += ["VORG", "vhea", "vmtx", "GSUB", "GPOS", "GDEF", "BASE", "DSIG", "JSTF"]
     sub = subset.Subsetter(opts)
     sub.populate(glyphs=sorted(names), unicodes=sorted(unicodes))
@@ -122,26 +122,32 @@ def embed(pdffont: PDFFont, used: dict[int, str]) -> Face:
             raise BulletinError(_("The PDF draws a glyph ({cid}) that its font {name} does not "
                                   "have").format(cid=cid, name=pdffont.basefont))
         names[cid] = name
+    kept = set(names.values())
+    if "CFF " in font:  # the common case: built directly, converted glyphs cached
+        order = [".notdef"] + sorted(kept - {".notdef"}, key=font.getGlyphID)
+        data = outlines.truetype(font, order, {cp: g for cp, g in cmap.items() if g in kept})
+        gid = {name: n for n, name in enumerate(order)}
+        return _face(font, data, pdffont, {cid: gid[n] for cid, n in names.items()},
+                     {cp: gid[g] for cp, g in cmap.items() if g in kept})
     unicodes = {ord(t) for cid, t in used.items() if len(t) == 1 and cmap.get(ord(t)) == names[cid]}
-    _subset(font, set(names.values()), unicodes)
+    _subset(font, kept, unicodes)
     if "glyf" not in font:
         _to_truetype(font)
     font["post"].formatType = 3.0  # glyph names are not needed: ids are
     out = io.BytesIO()
     font.save(out)
-    return _face(font, out.getvalue(), pdffont, names)
+    gid = font.getReverseGlyphMap()
+    return _face(font, out.getvalue(), pdffont, {cid: gid[n] for cid, n in names.items()},
+                 {cp: gid[g] for cp, g in (font.getBestCmap() or {}).items()})
 
 
-def _face(font: TTFont, data: bytes, pdffont: PDFFont, names: dict[int, str]) -> Face:
-    name = font["name"]
-    family = str(name.getBestFamilyName() or pdffont.basefont.split("+")[-1])
+def _face(font: TTFont, data: bytes, pdffont: PDFFont, gids: dict[int, int], cmap: dict[int, int]) -> Face:
+    family = str(font["name"].getBestFamilyName() or pdffont.basefont.split("+")[-1])
     os2 = font["OS/2"] if "OS/2" in font else None
     weight = int(getattr(os2, "usWeightClass", 400) or 400)
     style = font["head"].macStyle
     flags = int(resolve1((pdffont.descriptor or {}).get("Flags", 0)) or 0)
-    gid = font.getReverseGlyphMap()
     return Face(
         data=data, family=family, bold=bool(style & 1) or weight >= 600, italic=bool(style & 2),
         serif=bool(flags & 2), fixed=bool(flags & 1), weight=min(900, max(100, round(weight / 100) * 100)),
-        cmap={cp: gid[g] for cp, g in (font.getBestCmap() or {}).items()},
-        gids={cid: gid[n] for cid, n in names.items()})
+        cmap=cmap, gids=gids)

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""What the OFD edition costs: conversion time against a cold PDF build, and size against the PDF.
+
+    .venv/bin/python benchmarks/ofd.py [--pairs 5]
+
+Builds the sample publication cold (`bulletin build --jobs 1` into an empty output/, a fresh process),
+then converts every edition's PDF to OFD in a fresh process (imports included, as a worker that loads
+the converter once). The two are timed as neighbours, in pairs; the median ratio is printed.
+Target (issue 21): the conversion at most 30 % of the cold build; the seed edition's OFD at most
+1.5x its PDF.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+CONVERT = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from bulletin.build import load_series
+from bulletin.errors import Report
+from bulletin.ofd import edition_to_ofd
+root = Path(sys.argv[1]); series = load_series(root, Report())
+t1 = time.perf_counter()
+for e in series.editions():
+    pdf = (root / "output" / e.pdf_name).read_bytes()
+    (root / "output" / (e.name + ".ofd")).write_bytes(edition_to_ofd(e, series.publication, pdf))
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def timed(cmd, cwd) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{proc.stderr}")
+    return time.perf_counter() - start, proc.stdout
+
+
+def cold_build(root: Path) -> float:
+    shutil.rmtree(root / "output", ignore_errors=True)
+    return timed([sys.executable, "-m", "bulletin", "build", "--jobs", "1"], root)[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=int, default=5)
+    pairs = ap.parse_args().pairs
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copy(REPO / "bulletin.yaml", root)
+        shutil.copytree(REPO / "issues", root / "issues")
+        ratios, builds, converts = [], [], []
+        for _ in range(pairs):
+            build = cold_build(root)
+            wall, out = timed([sys.executable, "-c", CONVERT, str(root)], root)
+            setup, work = map(float, out.split())
+            builds.append(build)
+            converts.append((wall, work))
+            ratios.append(wall / build)
+        print(f"cold build of the sample ({len(list((root / 'output').glob('*.pdf')))} editions, --jobs 1): "
+              f"median {statistics.median(builds):.2f} s")
+        print(f"OFD of every edition, fresh process: median {statistics.median(w for w, _ in converts):.2f} s "
+              f"(conversion alone {statistics.median(c for _, c in converts):.2f} s)")
+        print(f"ratio OFD / cold build: median {statistics.median(ratios):.1%} "
+              f"(pairs from {min(ratios):.1%} to {max(ratios):.1%}); target <= 30 %")
+        for pdf in sorted((root / "output").glob("*.pdf")):
+            ofd = pdf.with_suffix(".ofd")
+            print(f"{pdf.stem}: PDF {pdf.stat().st_size / 1024:.0f} KiB, OFD {ofd.stat().st_size / 1024:.0f} KiB, "
+                  f"{ofd.stat().st_size / pdf.stat().st_size:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
