@@ -306,3 +306,20 @@ def test_ofdjs_draws_page_one_like_the_pdf(editions, ofdjs, tmp_path):
     reference = first.render(scale=drawn.width / first.get_width()).to_pil().convert("RGB").resize(drawn.size)
     share = blurred_difference(drawn, reference)
     assert share < PIXEL_LIMIT, f"{share:.4f} of the pixels differ"
+
+
+def test_without_harfbuzz_the_whole_font_is_read_to_the_same_glyphs(editions, monkeypatch):
+    from bulletin.ofd import harfbuzz
+
+    pdf, ofd = editions["2019-01"]
+    monkeypatch.setattr(harfbuzz, "subset", lambda *args: None)
+    slow = parts(pdf_to_ofd(pdf, OfdMeta("t", "a", datetime.date(2019, 1, 1))))
+    fast = parts(ofd)
+    assert [page_text(p) for p in pages(slow)] == [page_text(p) for p in pages(fast)]
+    fonts = sorted(n for n in fast if n.endswith(".ttf"))
+    assert fonts == sorted(n for n in slow if n.endswith(".ttf"))
+    for name in fonts:
+        a, b = TTFont(io.BytesIO(fast[name])), TTFont(io.BytesIO(slow[name]))
+        assert a.getGlyphOrder() == b.getGlyphOrder() and a["glyf"].keys() == b["glyf"].keys()
+        assert all(a["glyf"][g].getCoordinates(a["glyf"])[0] == b["glyf"][g].getCoordinates(b["glyf"])[0]
+                   for g in a.getGlyphOrder())

@@ -20,7 +20,7 @@ from pdfminer.pdftypes import PDFStream, resolve1
 
 from ..errors import BulletinError
 from ..i18n import _
-from . import outlines
+from . import harfbuzz, outlines
 from .outlines import KEEP_NAMES, MAX_ERR
 
 
@@ -39,23 +39,49 @@ class Face:
     gids: dict[int, int] = field(default_factory=dict)  # PDF character id -> glyph id
 
 
-def _program(font: PDFFont) -> TTFont:
+def _program_data(font: PDFFont) -> bytes:
+    """The TrueType or OpenType program the PDF embeds for `font`."""
     desc = font.descriptor or {}
-    name = getattr(font, "basefont", "?")
     for key in ("FontFile2", "FontFile3"):
         stream = resolve1(desc.get(key))
         if isinstance(stream, PDFStream):
             kind = getattr(resolve1(stream.get("Subtype")), "name", "")
             if key == "FontFile3" and kind != "OpenType":
                 break
-            try:
-                return TTFont(io.BytesIO(stream.get_data()), recalcTimestamp=False)
-            except Exception as err:  # noqa: BLE001 - any damage means the same to the user
-                raise BulletinError(_("The font {name} embedded in the PDF cannot be read: "
-                                      "{error}").format(name=name, error=err)) from None
+            return stream.get_data()
     raise BulletinError(_("The font {name} is not embedded in the PDF as TrueType or OpenType, "
-                          "so the OFD edition cannot embed it").format(name=name),
+                          "so the OFD edition cannot embed it").format(name=getattr(font, "basefont", "?")),
                         hint=_("Use a TrueType or OpenType font in the theme."))
+
+
+def _load(data: bytes, pdffont: PDFFont) -> TTFont:
+    try:
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        font.getGlyphOrder()
+        return font
+    except Exception as err:  # noqa: BLE001 - any damage means the same to the user
+        raise BulletinError(_("The font {name} embedded in the PDF cannot be read: "
+                              "{error}").format(name=pdffont.basefont, error=err)) from None
+
+
+def _small(data: bytes, pdffont: PDFFont, used: dict[int, str]) -> tuple[TTFont, dict[int, str]] | None:
+    """The CID-keyed CFF font cut down by HarfBuzz to the glyphs drawn, and their names; or None.
+
+    WeasyPrint draws glyph ids as CIDs; HarfBuzz keeps the CIDs of a CID-keyed font, so each
+    glyph drawn must come out named by its CID, or the whole font is read instead.
+    """
+    if data[:4] != b"OTTO" or not isinstance(pdffont, PDFCIDFont):
+        return None
+    texts = {ord(t) for t in used.values() if len(t) == 1}
+    small = harfbuzz.subset(data, sorted({0, *used}), sorted(texts))
+    if small is None:
+        return None
+    font = _load(small, pdffont)
+    names = {cid: f"cid{cid:05d}" for cid in used}
+    known = font.getReverseGlyphMap()
+    if not hasattr(font["CFF "].cff[0], "ROS") or any(n not in known for n in names.values()):
+        return None
+    return font, names
 
 
 def _glyph_name(font: TTFont, pdffont: PDFFont, cid: int) -> str | None:
@@ -97,6 +123,21 @@ def _to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\0\1\0\0"
 
 
+def _names(font: TTFont, pdffont: PDFFont, used: dict[int, str]) -> dict[int, str]:
+    """The glyph name of each character id drawn."""
+    cmap = font.getBestCmap() or {}
+    names = {}
+    for cid, text in used.items():
+        name = _glyph_name(font, pdffont, cid)
+        if name is None and len(text) == 1:
+            name = cmap.get(ord(text))
+        if name is None:
+            raise BulletinError(_("The PDF draws a glyph ({cid}) that its font {name} does not "
+                                  "have").format(cid=cid, name=pdffont.basefont))
+        names[cid] = name
+    return names
+
+
 def _subset(font: TTFont, names: set[str], unicodes: set[int]) -> None:
     opts = subset.Options()
     opts.layout_features = []
@@ -111,17 +152,14 @@ def _subset(font: TTFont, names: set[str], unicodes: set[int]) -> None:
 
 def embed(pdffont: PDFFont, used: dict[int, str]) -> Face:
     """The TrueType subset of one PDF font for the glyphs `used` (character id -> text)."""
-    font = _program(pdffont)
+    data = _program_data(pdffont)
+    quick = _small(data, pdffont, used)
+    if quick:
+        font, names = quick
+    else:  # not CID-keyed CFF, or no HarfBuzz: read the whole font
+        font = _load(data, pdffont)
+        names = _names(font, pdffont, used)
     cmap = font.getBestCmap() or {}
-    names = {}
-    for cid, text in used.items():
-        name = _glyph_name(font, pdffont, cid)
-        if name is None and len(text) == 1:
-            name = cmap.get(ord(text))
-        if name is None:
-            raise BulletinError(_("The PDF draws a glyph ({cid}) that its font {name} does not "
-                                  "have").format(cid=cid, name=pdffont.basefont))
-        names[cid] = name
     kept = set(names.values())
     if "CFF " in font:  # the common case: built directly, converted glyphs cached
         order = [".notdef"] + sorted(kept - {".notdef"}, key=font.getGlyphID)
