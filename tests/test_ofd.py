@@ -323,3 +323,25 @@ def test_without_harfbuzz_the_whole_font_is_read_to_the_same_glyphs(editions, mo
         assert a.getGlyphOrder() == b.getGlyphOrder() and a["glyf"].keys() == b["glyf"].keys()
         assert all(a["glyf"][g].getCoordinates(a["glyf"])[0] == b["glyf"][g].getCoordinates(b["glyf"])[0]
                    for g in a.getGlyphOrder())
+
+
+def test_glyphs_kept_on_disk_give_the_same_bytes_and_a_damaged_cache_is_made_again(editions, monkeypatch,
+                                                                                       tmp_path):
+    from bulletin.ofd import outlines
+
+    pdf, ofd = editions["2019-01"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def fresh_process():
+        monkeypatch.setattr(outlines, "_CACHE", {})
+        monkeypatch.setattr(outlines, "_LOADED", set())
+        return pdf_to_ofd(pdf, OfdMeta("t", "a", datetime.date(2019, 1, 1)))
+
+    cold = fresh_process()
+    stored = list((tmp_path / "bulletin" / "ofd-glyphs").glob("*.json"))
+    assert stored
+    assert fresh_process() == cold  # every glyph from the disk
+    for path in stored:
+        path.write_text("{not json")
+    assert fresh_process() == cold
+    assert parts(cold).keys() == parts(ofd).keys()

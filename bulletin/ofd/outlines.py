@@ -5,14 +5,20 @@ millisecond a glyph, and an edition draws six hundred). The editions of a
 series share most of their characters, and WeasyPrint embeds each glyph
 desubroutinised, so a glyph's charstring bytes and the font it comes from
 name its outline: a worker converting one edition after another converts a
-glyph the first time only. The font is built directly rather than through
+glyph the first time only, and keeps it in ~/.cache/bulletin/ofd-glyphs/ for
+the next command (as fonts.py keeps the fonts' coverage). The font is built directly rather than through
 fontTools' subsetter, which spends longer on CFF than the conversion itself.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import json
 from dataclasses import dataclass
+from pathlib import Path
+
+import fontTools
 
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
@@ -20,9 +26,12 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
+from ..writer import atomic_write, user_cache
+
 MAX_ERR = 1.0  # font units (of 1000 or 2048 an em) a quadratic curve may stray from the cubic
 KEEP_NAMES = (0, 1, 2, 3, 4, 5, 6, 13, 14, 16, 17)  # copyright, names, version, licence
 LIMIT = 60_000  # glyphs kept in memory (~300 bytes each)
+FORMAT = 1      # of the glyphs kept in ~/.cache/bulletin/ofd-glyphs/
 
 
 @dataclass(frozen=True)
@@ -34,13 +43,48 @@ class Outline:
 
 
 _CACHE: dict[bytes, Outline] = {}
+_LOADED: set[bytes] = set()  # fonts whose glyphs on disk are in _CACHE
 
 
 def _font_key(font: TTFont) -> bytes:
     head, name = font["head"], font["name"]
     ps = str(name.getDebugName(6) or "").split("+")[-1]
-    parts = (ps, name.getDebugName(5), head.fontRevision, head.created, head.unitsPerEm, MAX_ERR)
+    parts = (ps, name.getDebugName(5), head.fontRevision, head.created, head.unitsPerEm, MAX_ERR,
+             fontTools.version, FORMAT)
     return hashlib.sha256(repr(parts).encode()).digest()
+
+
+def _disk(key: bytes) -> Path:
+    return user_cache(f"ofd-glyphs/{key.hex()[:32]}.json")
+
+
+def _load(key: bytes) -> None:
+    """Bring the glyphs converted by earlier commands on this machine into memory (once a font)."""
+    if key in _LOADED:
+        return
+    _LOADED.add(key)
+    try:
+        stored = json.loads(_disk(key).read_text())
+        for digest, (data, bounds, points, contours) in stored.items():
+            _CACHE[bytes.fromhex(digest)] = Outline(base64.b64decode(data), tuple(bounds) if bounds else None,
+                                                    points, contours)
+    except (OSError, ValueError, TypeError):
+        pass  # no cache yet, or a damaged one: glyphs are converted again
+
+
+def _save(key: bytes, digests: list[bytes]) -> None:
+    """Keep the font's converted glyphs for the next command (the cache can always be made again)."""
+    stored = {d.hex(): [base64.b64encode(g.data).decode(), g.bounds, g.points, g.contours]
+              for d in digests if (g := _CACHE.get(d))}
+    try:
+        old = json.loads(_disk(key).read_text())
+        stored = {**old, **stored} if isinstance(old, dict) else stored
+    except (OSError, ValueError):
+        pass
+    try:
+        atomic_write(_disk(key), json.dumps(stored, sort_keys=True).encode())
+    except OSError:
+        pass
 
 
 def _uses_subroutines(cff) -> bool:
@@ -66,8 +110,10 @@ def outlines(font: TTFont, names: list[str]) -> dict[str, Outline]:
     charstrings = cff[0].CharStrings
     cached = not _uses_subroutines(cff)
     key = _font_key(font)
+    if cached:
+        _load(key)
     glyphset = font.getGlyphSet()
-    out = {}
+    out, new = {}, []
     for name in names:
         bytecode = getattr(charstrings[name], "bytecode", None) if cached else None
         digest = hashlib.sha256(key + bytecode).digest() if bytecode is not None else None
@@ -76,7 +122,10 @@ def outlines(font: TTFont, names: list[str]) -> dict[str, Outline]:
             found = _convert(glyphset, name)
             if digest and len(_CACHE) < LIMIT:
                 _CACHE[digest] = found
+                new.append(digest)
         out[name] = found
+    if new:
+        _save(key, new)
     return out
 
 
