@@ -345,3 +345,20 @@ def test_glyphs_kept_on_disk_give_the_same_bytes_and_a_damaged_cache_is_made_aga
         path.write_text("{not json")
     assert fresh_process() == cold
     assert parts(cold).keys() == parts(ofd).keys()
+
+
+def test_an_english_edition_keeps_its_ligatures_and_truetype_faces(make_ws):
+    config = "title: [Test Office, Work Bulletin]\npublisher: Test Office\nlanguage: en\n" \
+             "recipients:\n  main: [Unit A]\n"
+    body = "## The first office affairs\n\nThe office finished its official filing of fifty files.\n"
+    root = make_ws({"2020-01.md": issue(1, "2020-01-06", body=body)}, config)
+    run("build", cwd=root, check=True)
+    pdf = next((root / "output").glob("*.pdf")).read_bytes()
+    files = parts(pdf_to_ofd(pdf, OfdMeta("t", "a", datetime.date(2020, 1, 6))))
+    with pdfplumber.open(io.BytesIO(pdf)) as plumb:
+        assert [page_text(p) for p in pages(files)] == [re.sub(r"\s", "", p.extract_text()) for p in plumb.pages]
+    first = pages(files)[0]
+    # a ligature (fi, ffi) is one glyph for two or three characters: a CGTransform says which
+    assert any(int(cg.get("CodeCount")) > 1 for cg in first.iter(NS + "CGTransform"))
+    fonts = [n for n in files if n.endswith(".ttf")]
+    assert fonts and all("glyf" in TTFont(io.BytesIO(files[n])) for n in fonts)

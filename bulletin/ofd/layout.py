@@ -16,7 +16,7 @@ from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdftypes import PDFStream
-from pdfminer.utils import apply_matrix_pt, mult_matrix
+from pdfminer.utils import apply_matrix_pt
 
 from ..errors import BulletinError
 from ..i18n import _
