@@ -192,6 +192,8 @@ def _add_style(styles_obj, s: Style, language: str) -> None:
     ppr = node.get_or_add_pPr()
     if s.keep:
         put_p(ppr, el("w:keepNext"))
+    # no punctuation hanging past the margin: the PDF keeps every mark inside the line
+    put_p(ppr, el("w:overflowPunct", val=0))
     if s.line is not None or not s.grid:
         put_p(ppr, el("w:snapToGrid", val=0))
     spacing = {"before": round(s.before * 20), "after": round(s.after * 20)}
