@@ -204,7 +204,8 @@ def _add_style(styles_obj, s: Style, language: str) -> None:
     if s.outline is not None:
         put_p(ppr, el("w:outlineLvl", val=s.outline))
     rpr = node.get_or_add_rPr()
-    latin = LATIN if language == "en" and s.face == BODY else s.face
+    # English editions set Latin text in Noto Serif, as .lang-en does in the PDF
+    latin = LATIN if language == "en" and s.face in (BODY, TITLE, SONG) else s.face
     put_r(rpr, fonts(s.face, latin))
     if s.bold:
         put_r(rpr, el("w:b"))

@@ -1,9 +1,11 @@
 """Small WordprocessingML builders that python-docx has no API for.
 
-East Asian font names (w:eastAsia), character-unit indents, paragraph
-borders, fields, bookmarks and internal links are set on the XML itself.
+East Asian font names (w:eastAsia), paragraph borders and fields are set
+on the XML itself, in the order the schema requires.
 """
 from __future__ import annotations
+
+from copy import deepcopy
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -69,7 +71,7 @@ def field(paragraph, instruction: str, shown: str, rpr=None, dirty: bool = False
     def run(*children):
         r = el("w:r")
         if rpr is not None:
-            r.append(_copy(rpr))
+            r.append(deepcopy(rpr))
         for c in children:
             r.append(c)
         paragraph._p.append(r)
@@ -90,19 +92,3 @@ def field(paragraph, instruction: str, shown: str, rpr=None, dirty: bool = False
 def _copy(node):
     from copy import deepcopy
     return deepcopy(node)
-
-
-def bookmark(paragraph, name: str, ident: int) -> None:
-    """A bookmark around the paragraph's content: the target of contents links and PAGEREF."""
-    p = paragraph._p
-    start = el("w:bookmarkStart", id=ident, name=name)
-    ppr = p.find(qn("w:pPr"))
-    p.insert(1 if ppr is not None else 0, start)
-    p.append(el("w:bookmarkEnd", id=ident))
-
-
-def internal_link(paragraph, anchor: str):
-    """A w:hyperlink to a bookmark of this document; runs go inside the returned element."""
-    link = el("w:hyperlink", anchor=anchor, history="1")
-    paragraph._p.append(link)
-    return link
