@@ -233,3 +233,37 @@ def test_an_svg_image_is_a_located_error(make_ws):
     with pytest.raises(BulletinError) as caught:
         render_docx(eds[0], pub)
     assert caught.value.diagnostic.location.path.name == "2024-01.md"
+
+
+@needs_soffice
+def test_contents_with_pages_shows_the_pages_libreoffice_computes(make_ws, tmp_path):
+    from conftest import CONFIG
+    body = "## 第一篇\n\n" + "正文。" * 400 + "\n\n## 第二篇\n\n正文。\n"
+    root = make_ws({"2024-01.md": issue(1, "2024-01-10", body=body)}, CONFIG + "contents_pages: true\n")
+    eds, pub = editions(root)
+    path = tmp_path / "pages.docx"
+    path.write_bytes(render_docx(eds[0], pub))
+    assert "PAGEREF _a2" in xml(path.read_bytes())
+    pdf = convert([path], tmp_path)["pages"]
+    got = re.sub(r"\.{3,}", "|", text(pdf))
+    # the page the second article's title really stands on (the body is long enough to push it on)
+    on = next(n for n in range(1, pages(pdf) + 1) if "第二篇正文" in text_of_page(pdf, n))
+    assert on > 1
+    assert "第一篇|1" in got and f"第二篇|{on}" in got
+
+
+def text_of_page(pdf: Path, n: int) -> str:
+    raw = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return re.sub(r"\s+", "", raw)
+
+
+def test_english_edition_title_and_faces(make_ws):
+    config = "title: [Test Office, Bulletin]\npublisher: Test Office\nlanguage: en\n"
+    root = make_ws({"2024-01.md": issue(1, "2024-01-10", body="## A title\n\nSome text.\n")}, config)
+    eds, pub = editions(root)
+    styles = xml(render_docx(eds[0], pub), "word/styles.xml")
+    title = re.search(r'<w:style [^>]*w:styleId="BulletinTitle".*?</w:style>', styles).group()
+    assert "FF0000" not in title and 'w:ascii="Noto Serif"' in title
+    body = re.search(r'<w:style [^>]*w:styleId="BulletinBody".*?</w:style>', styles).group()
+    assert 'w:firstLine="0"' in body and 'w:eastAsia="仿宋_GB2312"' in body
