@@ -35,12 +35,12 @@ def docx_time(root: Path) -> float:
     # and rendering each edition, which is what is timed (the process's start is not).
     code = ("import sys, time\n"
             "from pathlib import Path\n"
-            "from bulletin.build import load_series\n"
+            "from bulletin.commands.published import read_series as load_series\n"
             "from bulletin.errors import Report\n"
             "root = Path(sys.argv[1]); s = load_series(root, Report())\n"
             "t = time.perf_counter()\n"
             "from bulletin.docx import render_docx\n"
-            "for e in s.editions(): (root / 'output' / (e.name + '.docx')).write_bytes(render_docx(e, s.publication))\n"
+            "for e in s.editions: (root / 'output' / (e.name + '.docx')).write_bytes(render_docx(e, s.publication))\n"
             "print(time.perf_counter() - t)\n")
     out = subprocess.run([sys.executable, "-c", code, str(root)], cwd=REPO, check=True, capture_output=True,
                          text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})

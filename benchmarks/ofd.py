@@ -26,13 +26,13 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 CONVERT = """
 import sys, time
 from pathlib import Path
-from bulletin.build import load_series
+from bulletin.commands.published import read_series as load_series
 from bulletin.errors import Report
 root = Path(sys.argv[1]); series = load_series(root, Report())
 t0 = time.perf_counter()
 from bulletin.ofd import edition_to_ofd
 t1 = time.perf_counter()
-for e in series.editions():
+for e in series.editions:
     pdf = (root / "output" / e.pdf_name).read_bytes()
     (root / "output" / (e.name + ".ofd")).write_bytes(edition_to_ofd(e, series.publication, pdf))
 t2 = time.perf_counter()

@@ -13,7 +13,7 @@ import docx
 import pytest
 from PIL import Image
 
-from bulletin.build import load_series
+from bulletin.commands.published import read_series as load_series
 from bulletin.docx import render_docx
 from bulletin.errors import BulletinError, Report
 from conftest import issue
@@ -30,7 +30,7 @@ def editions(root):
     report = Report()
     series = load_series(root, report)
     assert not report.errors, report.errors
-    return series.editions(), series.publication
+    return series.editions, series.publication
 
 
 def convert(files, tmp_path):

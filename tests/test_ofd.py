@@ -24,14 +24,12 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageFilter
 
 from bulletin import __version__
-from bulletin.build import load_series
+from bulletin.commands.published import read_series as load_series
 from bulletin.errors import BulletinError, Report
 from bulletin.ofd import OfdMeta, edition_meta, edition_to_ofd, pdf_to_ofd
 from conftest import CONFIG, REPO, SHARED, issue, run
 
-# shared/ lies beside the repository; beside the folder of worktrees when run in one
-SCHEMAS = next((d / "reference" / "ofd-schema" for d in (SHARED, REPO.parent.parent / "shared")
-                if (d / "reference" / "ofd-schema").is_dir()), SHARED / "reference" / "ofd-schema")
+SCHEMAS = SHARED / "reference" / "ofd-schema"
 NS = "{http://www.ofdspec.org/2016}"
 SEED = "2018-02"
 MM = 25.4 / 72
@@ -55,7 +53,7 @@ def series(sample):
 def editions(sample, series):
     """{name: (PDF bytes, OFD bytes)} for every edition of the sample, through the format's entry point."""
     out = {}
-    for edition in series.editions():
+    for edition in series.editions:
         pdf = (sample[0] / "output" / edition.pdf_name).read_bytes()
         out[edition.name] = (pdf, edition_to_ofd(edition, series.publication, pdf))
     assert SEED in out and len(out) == len(list((sample[0] / "output").glob("*.pdf")))
@@ -127,7 +125,7 @@ def test_docinfo_says_what_the_pdf_says_with_the_editions_date_not_the_clock(edi
     assert info.find(NS + "CreationDate").text == "2018-03-05"
     assert [k.text for k in info.iter(NS + "Keyword")] == pdf_info["/Keywords"].split(", ")
     assert (info.find(NS + "Creator").text, info.find(NS + "CreatorVersion").text) == ("bulletin", __version__)
-    seed = next(e for e in series.editions() if e.name == SEED)
+    seed = next(e for e in series.editions if e.name == SEED)
     assert pdf_to_ofd(pdf, edition_meta(seed)) == ofd  # byte-reproducible
 
 

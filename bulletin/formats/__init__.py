@@ -21,6 +21,8 @@ from ..i18n import _
 MODULES = {
     "pdf": "pdf",
     "html": "html",
+    "docx": "docx",
+    "ofd": "ofd",
 }
 DEFAULT = ("pdf", "html")
 

@@ -1,0 +1,45 @@
+"""The formats of bulletin.yaml: each chosen one is made by the build, kept up to date by the
+plan, and an unknown one is an error at its line."""
+import re
+import zipfile
+
+from conftest import run
+
+
+def test_the_sample_is_built_in_every_format_it_chooses(sample):
+    root, proc = sample
+    out = root / "output"
+    for name in ("2018-01", "2018-02", "2018-03", "2019-01"):
+        assert (out / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        with zipfile.ZipFile(out / f"{name}.docx") as docx:
+            assert "word/document.xml" in docx.namelist()
+        with zipfile.ZipFile(out / f"{name}.ofd") as ofd:
+            assert "OFD.xml" in ofd.namelist()
+    assert re.search(r"2018-02\.pdf \(\d+ pages\), output/2018-02\.docx, output/2018-02\.ofd", proc.stdout)
+
+
+def test_a_format_added_later_is_made_for_every_edition_and_nothing_else_again(sample_ws):
+    config = sample_ws / "bulletin.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^formats:.*$", "formats: [pdf, html]", text), encoding="utf-8")
+    run("build", cwd=sample_ws, check=True)
+    pdf = (sample_ws / "output" / "2018-02.pdf").stat().st_mtime_ns
+    assert not (sample_ws / "output" / "2018-02.docx").exists()
+    config.write_text(re.sub(r"(?m)^formats:.*$", "formats: [pdf, html, docx]", text), encoding="utf-8")
+    proc = run("build", cwd=sample_ws, check=True)
+    assert (sample_ws / "output" / "2018-02.docx").is_file()
+    assert "2018-02.docx" in proc.stdout
+    assert (sample_ws / "output" / "2018-02.pdf").stat().st_mtime_ns == pdf
+    again = run("build", cwd=sample_ws, check=True)
+    assert "nothing changed" in again.stdout + again.stderr
+
+
+def test_an_unknown_format_is_an_error_at_its_line(sample_ws):
+    config = sample_ws / "bulletin.yaml"
+    text = config.read_text(encoding="utf-8")
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("formats:"))
+    config.write_text(text.replace("formats: [pdf, html, docx, ofd]", "formats: [pdf, html, doc]"), encoding="utf-8")
+    proc = run("check", cwd=sample_ws, env={"BULLETIN_LANG": "en"})
+    assert proc.returncode == 1
+    assert f"bulletin.yaml:{line}:" in proc.stderr and "'doc'" in proc.stderr
+    assert "docx" in proc.stderr  # the hint names the formats there are
