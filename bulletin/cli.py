@@ -388,3 +388,29 @@ def _width(text: str) -> int:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "into", metavar="ID", help="Append to the issue of this edition (2018-02) instead of a new issue.")
+@click.option("--source", metavar="UNIT", help="The contributing unit (来稿单位), kept on each article.")
+@click.option("--author", metavar="NAME", help="The author, kept on each article.")
+@click.pass_context
+@_guarded
+def import_(ctx, files, into, source, author):
+    """Import Word or WPS contributions (.docx; .doc, .wps, .rtf, .odt with LibreOffice), one article each.
+
+    Without --into, a new issue file is written with the next numbers.  Every
+    part of a file that was left out or guessed is reported with its paragraph.
+    """
+    from .i18n import _
+    from .importer import import_files
+
+    with _reporting() as report:
+        result = import_files(_root(ctx), [Path(f) for f in files], into, source, author, report)
+    if result.path is not None:
+        click.echo(_shown(result.path))
+        click.echo(_("imported {n} article(s) into {edition}").format(n=len(result.titles), edition=result.edition),
+                   err=True)
+    if result.path is None or report.errors:
+        sys.exit(1)
