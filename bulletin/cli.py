@@ -390,19 +390,20 @@ if __name__ == "__main__":
     main()
 
 
-@main.command(name="import")
+from .i18n import N_ as _N  # noqa: E402 - the help texts of "import", for the catalog
+
+
+@main.command(name="import", help=_N(
+    "Import Word or WPS contributions (.docx; .doc, .wps, .rtf, .odt with LibreOffice), one article each.\n\n"
+    "Without --into, a new issue file is written with the next numbers.  Every part of a file that was "
+    "left out or guessed is reported with its paragraph."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--into", "into", metavar="ID", help="Append to the issue of this edition (2018-02) instead of a new issue.")
-@click.option("--source", metavar="UNIT", help="The contributing unit (来稿单位), kept on each article.")
-@click.option("--author", metavar="NAME", help="The author, kept on each article.")
+@click.option("--into", "into", metavar="ID", help=_N("Append to the issue of this edition (2018-02) instead of a new issue."))
+@click.option("--source", metavar="UNIT", help=_N("The contributing unit (来稿单位), kept on each article."))
+@click.option("--author", metavar="NAME", help=_N("The author, kept on each article."))
 @click.pass_context
 @_guarded
 def import_(ctx, files, into, source, author):
-    """Import Word or WPS contributions (.docx; .doc, .wps, .rtf, .odt with LibreOffice), one article each.
-
-    Without --into, a new issue file is written with the next numbers.  Every
-    part of a file that was left out or guessed is reported with its paragraph.
-    """
     from .i18n import _
     from .importer import import_files
 

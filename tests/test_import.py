@@ -1,0 +1,423 @@
+"""`bulletin import`: a corpus of Word files, one per trap, imported and built by the real commands.
+
+Each file is made here with python-docx (the XML python-docx cannot write,
+tracked changes, WPS outline levels, footnotes, is written by hand), imported
+with `bulletin import`, and the whole workspace built once with `bulletin
+build`; each test then reads the issue's Markdown, the report on stderr and
+the rendered HTML edition.
+"""
+import html
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from PIL import Image
+
+from conftest import CONFIG, issue, run
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _xml(fragment: str):
+    return parse_xml(f'<w:wrap xmlns:w="{W}">{fragment}</w:wrap>')[0]
+
+
+def _picture(color, fmt="PNG") -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 80), color).save(out, fmt)
+    out.seek(0)
+    return out
+
+
+# The corpus: name -> (builder, what the test expects)
+
+def styled(path):
+    d = docx.Document()
+    d.add_paragraph("依靠科学手段精准治污", style="Title")
+    d.add_paragraph("\u3000\u30002月7日，市环保局组织召开专题工作会议。")
+    d.add_heading("一、总体要求", level=1)
+    p = d.add_paragraph()
+    p.add_run("加强组织领导。").bold = True
+    p.add_run("各单位要")
+    p.add_run("认真").italic = True
+    p.add_run("落实*责任*。")
+    p.paragraph_format.first_line_indent = Pt(32)
+    d.add_heading("（一）工作机制", level=2)
+    p = d.add_paragraph("第一句写完了。")
+    p.runs[0].add_break()
+    p.add_run("第二句没有")
+    p.runs[1].add_break()
+    p.add_run("写完就换行了。")
+    d.add_heading("细化分工", level=3)
+    d.add_paragraph("1. 这一段以数字开头，仍是正文。")
+    d.save(path)
+
+
+def direct(path):
+    d = docx.Document()
+    for line in ("关于开展大气污染防治", "专项行动的情况报告"):
+        p = d.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = p.add_run(line)
+        r.bold, r.font.size = True, Pt(22)
+    p = d.add_paragraph("今年以来，我局按照市委部署开展专项行动。")
+    p.paragraph_format.first_line_indent = Pt(32)
+    for text, face in (("工作成效", "黑体"), ("具体做法", "楷体")):
+        r = d.add_paragraph().add_run(text)
+        r.font.size = Pt(16)
+        r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), face)
+    d.add_paragraph("全市空气质量优良天数比例达到百分之九十。")
+    d.save(path)
+
+
+def wps(path):
+    """WPS: style ids 1, 2, 3 that styles.xml does not define; headings only by w:outlineLvl."""
+    d = docx.Document()
+    body = d.element.body
+    rows = [("1", None, "清远市环境监测工作简况"), ("2", 0, "一、监测网络建设"), ("1", None, "全市建成自动监测站十二个。"),
+            ("3", 1, "（一）水质自动站"), ("1", None, "北江沿线新建水质自动站三个。"), ("2", 0, "二、下一步工作")]
+    for sid, outline, text in rows:
+        lvl = f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else ""
+        jc = '<w:jc w:val="center"/>' if text.startswith("清远") else ""
+        body.insert(len(body) - 1, _xml(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/>{jc}{lvl}</w:pPr>'
+                                        f'<w:r><w:t>{text}</w:t></w:r></w:p>'))
+    d.save(path)
+
+
+def numbered(path):
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("全市河长制工作推进情况")
+    for text in ("一、基本情况", "今年全市共设立河长二百余名。", "（一）组织体系", "1.市级河长", "（1）巡河制度",
+                 "一、这一段虽以编号开头，但是它很长，是一整段叙述性的正文，写了工作的来龙去脉。还有第二句。"):
+        d.add_paragraph(text)
+    d.save(path)
+
+
+def table(path):
+    d = docx.Document()
+    d.add_paragraph("主要污染物监测结果", style="Title")
+    d.add_paragraph("表1 主要指标")
+    t = d.add_table(rows=4, cols=3)
+    head = t.cell(0, 0).merge(t.cell(0, 1))
+    head.text = "指标名称"
+    t.cell(0, 2).text = "数值"
+    side = t.cell(1, 0).merge(t.cell(2, 0))
+    side.text = "颗粒物"
+    for r, (name, value) in enumerate((("PM2.5", "35"), ("PM10", "60")), 1):
+        t.cell(r, 1).text, t.cell(r, 2).text = name, value
+    t.cell(3, 0).text, t.cell(3, 1).text, t.cell(3, 2).text = "臭氧", "O3", "160"
+    d.add_paragraph("以上数据由市监测站提供。")
+    d.save(path)
+
+
+def picture(path):
+    d = docx.Document()
+    d.add_paragraph("现场检查情况", style="Title")
+    d.add_paragraph("检查组到企业现场核查。")
+    d.add_picture(_picture("red"))
+    d.add_paragraph("图1 现场检查照片")
+    d.add_paragraph("图2 整改后的车间")
+    d.add_picture(_picture("blue", "JPEG"))
+    d.add_paragraph("企业已完成整改。")
+    d.save(path)
+
+
+def footnotes(path):
+    d = docx.Document()
+    d.add_paragraph("空气质量通报", style="Title")
+    p = d.add_paragraph("全市PM2.5平均浓度为35微克每立方米")
+    p._p.append(_xml('<w:r><w:footnoteReference w:id="1"/></w:r>'))
+    p.add_run("，同比下降。")
+    p = d.add_paragraph("优良天数比例为九成")
+    p._p.append(_xml('<w:r><w:footnoteReference w:id="2"/></w:r>'))
+    p.add_run("。")
+    notes = (f'<w:footnotes xmlns:w="{W}">'
+             '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> 数据来自市监测站。'
+             '</w:t></w:r></w:p></w:footnote>'
+             '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>按新标准评价。</w:t></w:r></w:p>'
+             '</w:footnote></w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                notes.encode(), d.part.package)
+    d.part.relate_to(part, RT.FOOTNOTES)
+    d.save(path)
+
+
+def tracked(path):
+    d = docx.Document()
+    d.add_paragraph("整治工作动态", style="Title")
+    p = d.add_paragraph("会议决定")
+    p._p.append(_xml('<w:del w:id="1" w:author="李四" w:date="2018-03-01T10:00:00Z"><w:r><w:delText>暂缓'
+                     '</w:delText></w:r></w:del>'))
+    p._p.append(_xml('<w:ins w:id="2" w:author="李四" w:date="2018-03-01T10:00:00Z"><w:r><w:t>立即</w:t></w:r></w:ins>'))
+    p.add_run("启动整治。")
+    d.add_paragraph("各单位按期上报进度。")
+    d.save(path)
+
+
+def commented(path):
+    d = docx.Document()
+    d.add_paragraph("执法检查通报", style="Title")
+    p = d.add_paragraph("本月共检查企业四十家。")
+    d.add_comment(p.runs, text="请核实数字", author="王五")
+    d.add_paragraph("发现问题已责令整改。")
+    d.save(path)
+
+
+CORPUS = {"styles.docx": styled, "direct.docx": direct, "wps.docx": wps, "numbered.docx": numbered,
+          "table.docx": table, "picture.docx": picture, "footnotes.docx": footnotes, "tracked.docx": tracked,
+          "comments.docx": commented}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Every file of the corpus imported into its own new issue, then the workspace built once."""
+    base = tmp_path_factory.mktemp("import")
+    root = base / "ws"
+    (root / "issues").mkdir(parents=True)
+    (root / "bulletin.yaml").write_text(CONFIG, encoding="utf-8")
+    (root / "issues" / "2018-01.md").write_text(issue(1, "2018-01-05", total=1), encoding="utf-8")
+    results = {}
+    for name, make in CORPUS.items():
+        make(base / name)
+        extra = ("--source", "市环保局", "--author", "张三") if name == "styles.docx" else ()
+        proc = run("import", base / name, *extra, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+        path = root / proc.stdout.strip()
+        results[name] = (path.read_text(encoding="utf-8"), proc.stderr, path.stem)
+    run("build", cwd=root, check=True)
+    return root, results
+
+
+def article_text(root, edition) -> str:
+    """The text of the articles of an edition's HTML page, without tags or whitespace."""
+    page = (root / "output" / f"{edition}.html").read_text(encoding="utf-8")
+    parts = re.findall(r"<article\b.*?</article>", page, re.S)
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", "".join(parts))))
+
+
+def body(markdown: str) -> str:
+    return markdown.split("\n---\n", 1)[1]
+
+
+def headings(markdown: str) -> list[str]:
+    return [line for line in body(markdown).splitlines() if line.startswith("#")]
+
+
+def once(root, edition, *texts):
+    shown = article_text(root, edition)
+    for text in texts:
+        assert shown.count(re.sub(r"\s+", "", text)) == 1, (text, shown)
+
+
+def test_styles(corpus):
+    root, results = corpus
+    md, report, edition = results["styles.docx"]
+    assert '{source="市环保局" author="张三"}\n## 依靠科学手段精准治污\n' in md
+    assert headings(md) == ["## 依靠科学手段精准治污", "### 一、总体要求", "#### （一）工作机制", "##### 细化分工"]
+    assert "\n2月7日，" in md and "\u3000" not in body(md)  # the indent is the theme's
+    assert "**加强组织领导**。各单位要*认真*落实\\*责任\\*。" in md
+    assert "\n第一句写完了。\n\n第二句没有写完就换行了。\n" in md
+    assert "\n1\\. 这一段以数字开头" in md
+    assert re.search(r"styles\.docx:paragraph 6: warning: “第一句写完了。 第二句没…” has line breaks: 1 ended", report)
+    once(root, edition, "2月7日，市环保局组织召开专题工作会议。", "各单位要认真落实*责任*。", "第一句写完了。",
+         "第二句没有写完就换行了。", "1.这一段以数字开头，仍是正文。")
+    page = (root / "output" / f"{edition}.html").read_text(encoding="utf-8")
+    assert "<strong>加强组织领导</strong>" in page and "<em>认真</em>" in page
+
+
+def test_direct_formatting(corpus):
+    root, results = corpus
+    md, report, edition = results["direct.docx"]
+    assert headings(md) == ["## 关于开展大气污染防治 | 专项行动的情况报告", "### 工作成效", "#### 具体做法"]
+    assert "paragraph 1: warning: “关于开展大气污染防治” taken as the article's title (centred)" in report
+    assert "paragraph 4: warning: “工作成效” taken as a heading ### from its formatting" in report
+    assert "paragraph 5: warning: “具体做法” taken as a heading #### from its formatting" in report
+    once(root, edition, "今年以来，我局按照市委部署开展专项行动。", "全市空气质量优良天数比例达到百分之九十。")
+    assert "关于开展大气污染防治专项行动的情况报告" in article_text(root, edition)
+
+
+def test_wps_outline_levels(corpus):
+    root, results = corpus
+    md, report, edition = results["wps.docx"]
+    assert headings(md) == ["## 清远市环境监测工作简况", "### 一、监测网络建设", "#### （一）水质自动站", "### 二、下一步工作"]
+    once(root, edition, "全市建成自动监测站十二个。", "北江沿线新建水质自动站三个。")
+    assert "from its number" not in report  # the outline levels said it, nothing was guessed
+
+
+def test_hand_numbered_headings(corpus):
+    root, results = corpus
+    md, report, edition = results["numbered.docx"]
+    assert headings(md) == ["## 全市河长制工作推进情况", "### 一、基本情况", "#### （一）组织体系", "##### 1.市级河长",
+                            "##### （1）巡河制度"]
+    for n, text, marks in ((2, "一、基本情况", "###"), (4, "（一）组织体系", "####"), (5, "1.市级河长", "#####")):
+        assert f"paragraph {n}: warning: “{text}” taken as a heading {marks} from its number" in report
+    assert "paragraph 7: warning: “一、这一段虽以编号开头，…” starts with a heading's number but is long" in report
+    once(root, edition, "今年全市共设立河长二百余名。", "一、这一段虽以编号开头，但是它很长")
+
+
+def test_table_with_merged_cells(corpus):
+    root, results = corpus
+    md, report, edition = results["table.docx"]
+    assert ": 表1 主要指标\n\n| 指标名称 |  | 数值 |\n|---|---|---|\n| 颗粒物 | PM2.5 | 35 |\n|  | PM10 | 60 |\n" in md
+    assert "table 1, row 1, column 1: warning: “指标名称” is a merged cell (1 rows × 2 columns)" in report
+    assert "table 1, row 2, column 1: warning: “颗粒物” is a merged cell (2 rows × 1 columns)" in report
+    page = (root / "output" / f"{edition}.html").read_text(encoding="utf-8")
+    assert re.search(r"<table>\s*<caption>表1 主要指标</caption>", page)
+    once(root, edition, "颗粒物", "PM10", "160", "以上数据由市监测站提供。", "表1主要指标")
+
+
+def test_picture_with_caption(corpus):
+    root, results = corpus
+    md, report, edition = results["picture.docx"]
+    names = re.findall(r"!\[(图\d [^\]]+)\]\(([^)]+)\)", md)
+    assert [n for n, _f in names] == ["图1 现场检查照片", "图2 整改后的车间"]
+    folder = root / "issues"
+    for _caption, file in names:
+        assert file.startswith(f"{edition}-") and (folder / file).is_file()
+    assert names[0][1].endswith(".png") and names[1][1].endswith(".jpg")
+    with Image.open(folder / names[0][1]) as img:
+        assert img.getpixel((5, 5)) == (255, 0, 0)
+    page = (root / "output" / f"{edition}.html").read_text(encoding="utf-8")
+    assert page.count("<figure") == 2 and "<figcaption>图1 现场检查照片</figcaption>" in page
+    once(root, edition, "检查组到企业现场核查。", "企业已完成整改。", "图1现场检查照片", "图2整改后的车间")
+
+
+def test_footnotes(corpus):
+    root, results = corpus
+    md, report, edition = results["footnotes.docx"]
+    assert "35微克每立方米[^1]，同比下降。" in md and "优良天数比例为九成[^2]。" in md
+    assert "\n[^1]: 数据来自市监测站。" in md and "\n[^2]: 按新标准评价。" in md
+    page = (root / "output" / f"{edition}.html").read_text(encoding="utf-8")
+    assert page.count('class="footnote-ref"') == 2
+    once(root, edition, "数据来自市监测站。", "按新标准评价。")
+
+
+def test_tracked_changes(corpus):
+    root, results = corpus
+    md, report, edition = results["tracked.docx"]
+    assert "会议决定立即启动整治。" in md and "暂缓" not in md
+    assert ("paragraph 2: warning: the file has tracked changes: 1 insertion(s) kept, 1 deletion(s) dropped"
+            in report)
+    once(root, edition, "会议决定立即启动整治。", "各单位按期上报进度。")
+    assert "暂缓" not in article_text(root, edition)
+
+
+def test_comments_reported_not_imported(corpus):
+    root, results = corpus
+    md, report, edition = results["comments.docx"]
+    assert "请核实数字" not in md
+    assert "paragraph 2: warning: “本月共检查企业四十家。” has a comment by 王五, not imported: 请核实数字" in report
+    once(root, edition, "本月共检查企业四十家。", "发现问题已责令整改。")
+
+
+def test_contributions_are_logged(corpus):
+    root, results = corpus
+    lines = [json.loads(line) for line in (root / ".bulletin" / "contributions.jsonl").read_text("utf-8").splitlines()]
+    assert [entry["file"] for entry in lines] == list(CORPUS)
+    first = lines[0]
+    assert (first["source"], first["author"], first["edition"]) == ("市环保局", "张三", results["styles.docx"][2])
+    assert first["title"] == "依靠科学手段精准治污" and len(first["sha256"]) == 64
+
+
+def test_into_an_edition_continues_its_footnotes(make_ws, tmp_path):
+    root = make_ws({"2018-02.md": issue(2, "2018-03-05", total=42, body="## 旧文\n\n正文[^1]。\n\n[^1]: 旧注。\n")})
+    footnotes(tmp_path / "来稿.docx")
+    table(tmp_path / "表格.docx")
+    proc = run("import", tmp_path / "来稿.docx", tmp_path / "表格.docx", "--into", "2018-02", "--source", "市监测站",
+               cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "issues/2018-02.md"
+    md = (root / "issues" / "2018-02.md").read_text(encoding="utf-8")
+    assert md.startswith(issue(2, "2018-03-05", total=42, body="## 旧文\n\n正文[^1]。\n\n[^1]: 旧注。\n"))
+    assert "[^2]: 数据来自市监测站。" in md and "[^3]: 按新标准评价。" in md
+    assert md.count('{source="市监测站"}\n## ') == 2
+    assert run("check", cwd=root).returncode == 0
+
+
+def test_punctuation_checked_at_once(make_ws, tmp_path):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    d = docx.Document()
+    d.add_paragraph("半角标点", style="Title")
+    d.add_paragraph("2月7日,市环保局召开会议.")
+    d.save(tmp_path / "half.docx")
+    proc = run("import", tmp_path / "half.docx", cwd=root)
+    assert proc.returncode == 0
+    assert re.search(r"issues/\d{4}-\d\d\.md:\d+:\d+: warning: half-width ','", proc.stderr)
+
+
+def test_bad_file_writes_nothing(make_ws, tmp_path):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    (tmp_path / "坏.docx").write_bytes(b"this is not a document")
+    styled(tmp_path / "good.docx")
+    before = sorted(p.name for p in (root / "issues").iterdir())
+    proc = run("import", tmp_path / "good.docx", tmp_path / "坏.docx", cwd=root)
+    assert proc.returncode == 1
+    assert "坏.docx: error: this is not a Word, WPS, RTF or OpenDocument file" in proc.stderr
+    assert sorted(p.name for p in (root / "issues").iterdir()) == before
+    assert not (root / ".bulletin" / "contributions.jsonl").exists()
+
+
+def test_published_edition_is_refused(make_ws, tmp_path):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    (root / "published").mkdir()
+    (root / "published" / "manifest.json").write_text('{"editions": {"2018-01": {}}}', encoding="utf-8")
+    styled(tmp_path / "a.docx")
+    proc = run("import", tmp_path / "a.docx", "--into", "2018-01", cwd=root)
+    assert proc.returncode == 1 and "2018-01 is published" in proc.stderr
+
+
+def test_report_in_chinese(make_ws, tmp_path):
+    from bulletin import i18n
+    from bulletin.errors import Report
+    from bulletin.importer import import_files
+
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    numbered(tmp_path / "来稿.docx")
+    report = Report()
+    i18n.set_language("zh")
+    try:
+        result = import_files(root, [tmp_path / "来稿.docx"], report=report)
+        lines = [d.format(tmp_path) for d in report.items]
+    finally:
+        i18n.set_language("en")
+    assert result.path is not None and not report.errors
+    assert any(line.startswith("来稿.docx:段落2: warning: “一、基本情况”") for line in lines), lines
+
+
+def test_odt_through_libreoffice(make_ws, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is needed for this test: apt-get install libreoffice-writer-nogui")
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    numbered(tmp_path / "来稿.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "odt", "--outdir", str(tmp_path / "odt"), str(tmp_path / "来稿.docx")],
+                   check=True, capture_output=True, timeout=180)
+    proc = run("import", tmp_path / "odt" / "来稿.odt", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    md = (root / proc.stdout.strip()).read_text(encoding="utf-8")
+    assert headings(md)[:3] == ["## 全市河长制工作推进情况", "### 一、基本情况", "#### （一）组织体系"]
+
+
+def test_without_libreoffice_the_error_names_the_package(make_ws, tmp_path):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    proc = run("import", tmp_path / "old.doc", cwd=root, env={"PATH": str(empty)})
+    assert proc.returncode == 1
+    assert "needs LibreOffice" in proc.stderr and "libreoffice-writer-nogui" in proc.stderr
