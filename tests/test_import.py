@@ -11,7 +11,9 @@ import io
 import json
 import re
 import shutil
+import struct
 import subprocess
+import zipfile
 
 import docx
 import pytest
@@ -421,3 +423,60 @@ def test_without_libreoffice_the_error_names_the_package(make_ws, tmp_path):
     proc = run("import", tmp_path / "old.doc", cwd=root, env={"PATH": str(empty)})
     assert proc.returncode == 1
     assert "needs LibreOffice" in proc.stderr and "libreoffice-writer-nogui" in proc.stderr
+
+
+def _wmf() -> bytes:
+    """A Windows metafile drawn by hand: one green rectangle, 600 × 400 units."""
+    records = [struct.pack("<IH2h", 5, 0x020B, 0, 0), struct.pack("<IH2h", 5, 0x020C, 400, 600),
+               struct.pack("<IHHIH", 7, 0x02FC, 0, 0x0000FF00, 0), struct.pack("<IHh", 4, 0x012D, 0),
+               struct.pack("<IH4h", 7, 0x041B, 400, 600, 0, 0), struct.pack("<IH", 3, 0)]
+    body = b"".join(records)
+    meta = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(body)) // 2, 1, max(len(r) // 2 for r in records), 0)
+    checksum = 0
+    for word in struct.unpack("<10H", struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, 600, 400, 1440, 0)):
+        checksum ^= word
+    return struct.pack("<IHhhhhHIH", 0x9AC6CDD7, 0, 0, 0, 600, 400, 1440, 0, checksum) + meta + body
+
+
+def metafile(path):
+    """A picture as WMF, as WPS saves drawings: python-docx takes no metafile, so a PNG is swapped for it."""
+    d = docx.Document()
+    d.add_paragraph("示意图", style="Title")
+    d.add_picture(_picture("red"))
+    d.add_paragraph("图1 监测点位示意")
+    packed = io.BytesIO()
+    d.save(packed)
+    with zipfile.ZipFile(packed) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/media/image1.png":
+                zout.writestr("word/media/image1.wmf", _wmf())
+                continue
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"media/image1.png", b"media/image1.wmf")
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Default Extension="wmf" ContentType="image/x-wmf"/></Types>')
+            zout.writestr(item, data)
+
+
+def test_wmf_picture_through_libreoffice(make_ws, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is needed for this test: apt-get install libreoffice-writer-nogui")
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    metafile(tmp_path / "图.docx")
+    proc = run("import", tmp_path / "图.docx", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "paragraph 2: warning: a Windows metafile (EMF/WMF) picture was converted to a bitmap" in proc.stderr
+    md = (root / proc.stdout.strip()).read_text(encoding="utf-8")
+    name = re.search(r"!\[图1 监测点位示意\]\(([^)]+)\)", md).group(1)
+    with Image.open(root / "issues" / name) as img:
+        assert img.format in ("PNG", "GIF", "JPEG")
+        assert img.convert("RGB").getpixel((img.width // 2, img.height // 2)) == (0, 255, 0)
+    # Without LibreOffice the picture is reported, and the rest imported.
+    metafile(tmp_path / "图2.docx")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    proc = run("import", tmp_path / "图2.docx", cwd=root, env={"PATH": str(empty)})
+    assert proc.returncode == 0, proc.stderr
+    assert "a picture is a Windows metafile (EMF/WMF), which needs LibreOffice (libreoffice-writer-nogui)" in proc.stderr
+    assert "![" not in (root / proc.stdout.strip()).read_text(encoding="utf-8")

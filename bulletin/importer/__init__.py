@@ -171,15 +171,15 @@ def _prepare_pictures(doc, notes: Notes) -> None:
 
     found = [(p, para) for para, p in _pictures(doc.blocks) if p.data is not None]
     vector = [(p, para) for p, para in found if p.ext in (".emf", ".wmf")]
-    for (picture, para), png in zip(vector, convert.pictures_to_png([(p.data, p.ext) for p, _a in vector])):
-        if png is None:
+    for (picture, para), bitmap in zip(vector, convert.pictures_to_png([(p.data, p.ext) for p, _a in vector])):
+        if bitmap is None:
             picture.problem = _("is a Windows metafile (EMF/WMF), which needs LibreOffice ({package}) to convert") \
                 .format(package=convert.PACKAGE) if convert.soffice() is None else \
                 _("is a Windows metafile (EMF/WMF) that LibreOffice could not convert")
             picture.data = None
         else:
-            picture.data, picture.ext = png, ".png"
-            notes.paragraph(para, "", _("a Windows metafile (EMF/WMF) picture was converted to PNG; check it"))
+            picture.data, picture.ext = bitmap
+            notes.paragraph(para, "", _("a Windows metafile (EMF/WMF) picture was converted to a bitmap; check it"))
     for picture, _para in found:
         if picture.data is None:
             continue

@@ -7,7 +7,10 @@ files as .wps, and a renamed .doc is common.
 """
 from __future__ import annotations
 
+import io
+import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import zipfile
@@ -82,22 +85,88 @@ def to_docx(path: Path, folder: Path) -> Path:
     return result
 
 
-def pictures_to_png(pictures: list[tuple[bytes, str]]) -> list[bytes | None]:
-    """EMF and WMF pictures as PNG (None for one LibreOffice could not draw); all in one run."""
+def pictures_to_png(pictures: list[tuple[bytes, str]]) -> list[tuple[bytes, str] | None]:
+    """EMF and WMF pictures as (bytes, extension) of a bitmap, all in one run of LibreOffice;
+    None for one it could not draw.
+
+    LibreOffice's Writer (without Draw) opens no picture on its own, so the
+    pictures are put in a document of their own, 30 cm wide so that the
+    bitmaps come out sharp, and that document is saved as HTML: its export
+    draws each picture into a file.
+    """
     exe = soffice()
     if exe is None or not pictures:
         return [None] * len(pictures)
     with tempfile.TemporaryDirectory(prefix="bulletin-import-") as tmp:
         folder = Path(tmp)
-        sources = []
-        for i, (data, ext) in enumerate(pictures):
-            sources.append(folder / f"p{i}{ext}")
-            sources[-1].write_bytes(data)
+        (folder / "pictures.docx").write_bytes(_container(pictures))
         try:
-            _run(exe, "png", sources, folder / "out")
-        except BulletinError:
+            _run(exe, "html", [folder / "pictures.docx"], folder / "out")
+            page = (folder / "out" / "pictures.html").read_text(encoding="utf-8", errors="replace")
+        except (BulletinError, OSError):
             return [None] * len(pictures)
-        return [_read(folder / "out" / f"p{i}.png") for i in range(len(pictures))]
+        sources = re.findall(r'<img\b[^>]*\bsrc="([^"/]+)"', page)
+        if len(sources) != len(pictures):
+            return [None] * len(pictures)
+        return [_bitmap(folder / "out" / src) for src in sources]
+
+
+def _bitmap(path: Path) -> tuple[bytes, str] | None:
+    ext = path.suffix.lower()
+    data = _read(path)
+    return (data, ".jpg" if ext == ".jpeg" else ext) if data and ext in (".png", ".gif", ".jpg", ".jpeg") else None
+
+
+def _container(pictures: list[tuple[bytes, str]]) -> bytes:
+    """A .docx holding the metafiles, one a paragraph: made with placeholders of the same
+    shape (python-docx does not take metafiles), whose bytes are then swapped."""
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    document = docx.Document()
+    for i, (data, ext) in enumerate(pictures):
+        width, height = _metafile_size(data, ext)
+        buf = io.BytesIO()
+        Image.new("L", (width, height + i)).save(buf, "PNG")  # distinct, or python-docx shares one part
+        buf.seek(0)
+        document.add_picture(buf, width=Cm(30))
+    packed = io.BytesIO()
+    document.save(packed)
+    out = io.BytesIO()
+    with zipfile.ZipFile(packed) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            m = re.fullmatch(r"word/media/image(\d+)\.png", item.filename)
+            if m and int(m.group(1)) <= len(pictures):
+                data, ext = pictures[int(m.group(1)) - 1]
+                zout.writestr(item.filename[:-4] + ext, data)
+                continue
+            if item.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb"media/image(\d+)\.png",
+                              lambda m: b"media/image" + m.group(1) + pictures[int(m.group(1)) - 1][1].encode()
+                              if int(m.group(1)) <= len(pictures) else m.group(0), data)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Default Extension="emf" ContentType="image/x-emf"/>'
+                                    b'<Default Extension="wmf" ContentType="image/x-wmf"/></Types>')
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def _metafile_size(data: bytes, ext: str) -> tuple[int, int]:
+    """The picture's proportions from its header (scaled to at most 1000 px); 4:3 when unknown."""
+    try:
+        if ext == ".wmf" and data[:4] == b"\xd7\xcd\xc6\x9a":
+            left, top, right, bottom = struct.unpack_from("<4h", data, 6)
+        elif ext == ".emf":
+            left, top, right, bottom = struct.unpack_from("<4i", data, 8)
+        else:
+            raise ValueError
+        width, height = abs(right - left), abs(bottom - top)
+        scale = 1000 / max(width, height)
+        return max(1, round(width * scale)), max(1, round(height * scale))
+    except (ValueError, struct.error, ZeroDivisionError):
+        return 400, 300
 
 
 def _read(path: Path) -> bytes | None:
