@@ -480,3 +480,36 @@ def test_wmf_picture_through_libreoffice(make_ws, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "a picture is a Windows metafile (EMF/WMF), which needs LibreOffice (libreoffice-writer-nogui)" in proc.stderr
     assert "![" not in (root / proc.stdout.strip()).read_text(encoding="utf-8")
+
+
+def test_automatic_numbers_text_boxes_hidden_text(make_ws, tmp_path):
+    """Word's own numbering (一、 as chineseCounting), a text box, hidden text."""
+    d = docx.Document()
+    d.add_paragraph("自动编号的来稿", style="Title")
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, _xml('<w:abstractNum w:abstractNumId="90">'
+                             '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+                             '<w:lvlText w:val="%1、"/></w:lvl>'
+                             '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+                             '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'))
+    numbering.append(_xml('<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in ((0, "基本情况"), (1, "组织体系"), (1, "工作机制"), (0, "存在问题")):
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(_xml(f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    p = d.add_paragraph("正文在此。")
+    p._p.append(_xml('<w:r><w:pict xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><v:textbox><w:txbxContent>'
+                     '<w:p><w:r><w:t>文本框中的说明文字。</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>'
+                     '</w:pict></w:r>'))
+    p._p.append(_xml('<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的备注</w:t></w:r>'))
+    d.save(tmp_path / "auto.docx")
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    proc = run("import", tmp_path / "auto.docx", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    md = (root / proc.stdout.strip()).read_text(encoding="utf-8")
+    assert headings(md) == ["## 自动编号的来稿", "### 一、基本情况", "#### （一）组织体系", "#### （二）工作机制",
+                            "### 二、存在问题"]
+    assert "\n正文在此。\n\n文本框中的说明文字。\n" in md and "隐藏的备注" not in md
+    assert "paragraph 2: warning: “一、基本情况” Word's automatic numbers were written out as text (4 paragraphs)" \
+        in proc.stderr
+    assert "paragraph 6: warning: “正文在此。” holds a text box; its text follows the paragraph" in proc.stderr
+    assert "paragraph 6: warning: “正文在此。” has hidden text, left out: 隐藏的备注" in proc.stderr

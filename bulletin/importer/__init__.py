@@ -204,7 +204,8 @@ def _pictures(blocks):
 
 def _write(root: Path, target: _Target, body: str, pictures: dict[str, bytes], report: Report) -> list[Path]:
     """The pictures first, then the issue file: an issue never names a picture not yet written."""
-    workspace.confined(target.path, root) if target.path.exists() else None
+    if target.path.exists():
+        workspace.confined(target.path, root)
     written = []
     for name, data in sorted(pictures.items()):
         path = target.path.parent / name

@@ -64,6 +64,11 @@ class Composer:
 
     def article(self, source: str = "", author: str = "") -> Article:
         blocks = self._flatten()
+        numbered = [b for b in blocks if isinstance(b, Para) and b.label]
+        if numbered:
+            self.say.paragraph(numbered[0].n, numbered[0].label + numbered[0].text,
+                               _("Word's automatic numbers were written out as text ({n} paragraphs); check them")
+                               .format(n=len(numbered)))
         title = self._title(blocks)
         self._captions(blocks)
         ranks = sorted({b.level for b in blocks if isinstance(b, Para) and b.level})
@@ -176,7 +181,8 @@ class Composer:
         level = self._heading_level(para, text, hand, ranks)
         if level:
             md = self._inline([i for i in para.items if not isinstance(i, Break)], heading=True)
-            return ["#" * level + " " + _line_start(_escape(para.label) + md)]
+            text_md = _line_start(_escape(para.label) + md)
+            return ["#" * level + " " + (text_md[:-1] + "\\#" if text_md.endswith("#") else text_md)]
         lines = self._lines(para)
         if para.bullet:
             return ["- " + line for line in lines]

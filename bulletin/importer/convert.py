@@ -21,6 +21,7 @@ from ..i18n import _
 
 PACKAGE = "libreoffice-writer-nogui"
 TIMEOUT = 180
+MAX_FILE = 100 * 2**20          # the file as sent
 MAX_UNZIPPED = 400 * 2**20      # a contribution with its pictures is a few MiB; this is a bomb
 MAX_ENTRIES = 10_000
 OLD_KINDS = {"ole", "rtf", "odt"}
@@ -33,10 +34,15 @@ def soffice() -> str | None:
 def kind(path: Path) -> str:
     """docx, ole (.doc/.wps), rtf or odt, from the file's first bytes; a BulletinError otherwise."""
     try:
+        size = path.stat().st_size
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as exc:
         raise BulletinError(_("cannot read the file: {reason}").format(reason=exc.strerror), Location(path)) from None
+    if size > MAX_FILE:
+        raise BulletinError(_("the file is {size} MiB; the limit is {n} MiB").format(size=size // 2**20,
+                                                                                    n=MAX_FILE // 2**20),
+                            Location(path), _("make its pictures smaller (in Word: Compress Pictures) and save it again"))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
     if head.startswith(b"{\\rtf"):

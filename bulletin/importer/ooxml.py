@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from docx.oxml.ns import nsmap, qn
 
-NS = {**nsmap, "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+NS = {**nsmap, "v": "urn:schemas-microsoft-com:vml", "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
       "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
       "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
       "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}

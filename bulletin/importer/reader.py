@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 
 from ..i18n import _
 from .locate import Notes
-from .ooxml import NS, R_EMBED, R_ID, R_LINK, Numbering, Style, Styles, run_props, para_props, val, w
+from .ooxml import NS, R_EMBED, R_ID, Numbering, Style, Styles, para_props, run_props, toggle, val, w
 
 MAX_PICTURE_BYTES = 20 * 2**20
 PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/jpg": ".jpg", "image/gif": ".gif",
@@ -249,6 +249,13 @@ class Reader:
 
     def _run(self, r, para: Para, url: str | None) -> None:
         bold, italic, size, font = self._run_format(r)
+        rpr = r.find(w("rPr"))
+        if rpr is not None and toggle(rpr.find(w("vanish"))):
+            hidden = "".join(t.text or "" for t in r.iter(w("t")))
+            if hidden.strip():
+                self.say.paragraph(self.n + 1, para.text or hidden, _("has hidden text, left out: {text}")
+                                   .format(text=hidden.strip()))
+            return
         for child in r:
             tag = child.tag
             if tag == w("t"):
@@ -313,14 +320,13 @@ class Reader:
     # Pictures, text boxes, charts
 
     def _graphic(self, el, para: Para) -> None:
-        for box in el.iter(w("txbxContent")):
-            self.boxes.append(box)
-            break  # a shape's text box also appears in its VML fallback; AlternateContent chose one already
+        boxes = [b for b in el.iter(w("txbxContent")) if _outermost(b, el)]
+        self.boxes.extend(boxes)
         blips = list(el.iter(f"{{{NS['a']}}}blip")) or list(el.iter(f"{{{NS['v']}}}imagedata"))
         described = next((d.get("descr") or d.get("title") or "" for d in el.iter(f"{{{NS['wp']}}}docPr")), "")
         for blip in blips:
             para.items.append(self._picture(blip, described))
-        if not blips and not self.boxes:
+        if not blips and not boxes:
             what = _("a chart") if any(True for _c in el.iter(f"{{{NS['c']}}}chart")) else _("a drawn shape")
             self.say.paragraph(self.n + 1, para.text, _("holds {what}, which was left out").format(what=what),
                                _("paste it into the file as a picture (PNG or JPEG) and import it again"))
@@ -415,3 +421,13 @@ class Reader:
             author = comment.get(w("author")) or _("someone")
             self.say.paragraph(n, anchor.text if anchor else "", _("has a comment by {author}, not imported: {text}")
                                .format(author=author, text=text.strip()))
+
+
+def _outermost(box, top) -> bool:
+    """Whether `box` is not inside another text box below `top` (that one's paragraphs hold it)."""
+    parent = box.getparent()
+    while parent is not None and parent is not top:
+        if parent.tag == w("txbxContent"):
+            return False
+        parent = parent.getparent()
+    return True
