@@ -513,3 +513,29 @@ def test_automatic_numbers_text_boxes_hidden_text(make_ws, tmp_path):
         in proc.stderr
     assert "paragraph 6: warning: “正文在此。” holds a text box; its text follows the paragraph" in proc.stderr
     assert "paragraph 6: warning: “正文在此。” has hidden text, left out: 隐藏的备注" in proc.stderr
+
+
+def test_hostile_files(make_ws, tmp_path):
+    """A zip that is no document, broken XML, and an XML entity reaching for a file: errors, nothing leaked."""
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    with zipfile.ZipFile(tmp_path / "zip.docx", "w") as z:
+        z.writestr("hello.txt", "not a document")
+    styled(tmp_path / "good.docx")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    for name, replace in (("broken.docx", lambda xml: xml[: len(xml) // 2]),
+                          ("entity.docx", lambda xml: xml.replace(
+                              b"<w:document ", f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+                                               '<w:document '.encode(), 1).replace(b"2\xe6\x9c\x88", b"&x;2\xe6\x9c\x88"))):
+        with zipfile.ZipFile(tmp_path / "good.docx") as zin, zipfile.ZipFile(tmp_path / name, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                zout.writestr(item, replace(data) if item.filename == "word/document.xml" else data)
+    for name in ("zip.docx", "broken.docx"):
+        proc = run("import", tmp_path / name, cwd=root)
+        assert proc.returncode == 1 and f"{name}: error: " in proc.stderr, proc.stderr
+    proc = run("import", tmp_path / "entity.docx", cwd=root)
+    written = list((root / "issues").glob("*.md"))
+    assert all("TOPSECRET" not in p.read_text(encoding="utf-8") for p in written)
+    assert "TOPSECRET" not in proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "2月7日，市环保局组织召开" in (root / proc.stdout.strip()).read_text(encoding="utf-8")

@@ -110,8 +110,10 @@ class Reader:
         self.in_table = False
         self.sizes: Counter = Counter()
         self.out = Document()
-        self.comment_at: dict[str, tuple[int, str]] = {}
-        self.boxes: list = []
+        self.comment_at: dict[str, tuple[int, Para]] = {}
+        self.boxes: list = []                                  # text boxes of the paragraph being read
+        self._formats: list[tuple[int, bool, int, str]] = []  # (characters, bold, size, face) of its runs
+        self._sid: str | None = None                           # its style
 
     def read(self, body) -> Document:
         self.out.blocks = self.blocks(body)
@@ -185,7 +187,7 @@ class Reader:
         para = Para(0, [], level=level, title_style=self.styles.is_title(sid),
                     centred=(direct.jc or self.styles.get(sid, "jc")) in ("center", "centre"),
                     label=label, bullet=bullet, toc=self.styles.is_toc(sid))
-        self._formats: list[tuple[int, bool, int, str]] = []
+        self._formats = []
         self._sid = sid
         self._inline(p, para, None)
         text_runs = [f for f in self._formats if f[0]]
@@ -251,7 +253,7 @@ class Reader:
         bold, italic, size, font = self._run_format(r)
         rpr = r.find(w("rPr"))
         if rpr is not None and toggle(rpr.find(w("vanish"))):
-            hidden = "".join(t.text or "" for t in r.iter(w("t")))
+            hidden = "".join(_t(t) for t in r.iter(w("t")))
             if hidden.strip():
                 self.say.paragraph(self.n + 1, para.text or hidden, _("has hidden text, left out: {text}")
                                    .format(text=hidden.strip()))
@@ -259,7 +261,7 @@ class Reader:
         for child in r:
             tag = child.tag
             if tag == w("t"):
-                self._text(para, child.text or "", bold, italic, url, size, font)
+                self._text(para, _t(child), bold, italic, url, size, font)
             elif tag in (w("tab"), w("ptab")):
                 self._text(para, " ", bold, italic, url, size, font)
             elif tag in (w("br"), w("cr")):
@@ -416,7 +418,7 @@ class Reader:
         if element is None:
             return
         for comment in element.iterfind(w("comment")):
-            text = "".join(t.text or "" for t in comment.iter(w("t")))
+            text = "".join(_t(t) for t in comment.iter(w("t")))
             n, anchor = self.comment_at.get(comment.get(w("id")), (0, None))
             author = comment.get(w("author")) or _("someone")
             self.say.paragraph(n, anchor.text if anchor else "", _("has a comment by {author}, not imported: {text}")
@@ -431,3 +433,9 @@ def _outermost(box, top) -> bool:
             return False
         parent = parent.getparent()
     return True
+
+
+def _t(element) -> str:
+    """The text of a w:t.  An entity the parser did not resolve (it resolves none: a
+    file must not make us read another) would end `.text`; the text after it is kept."""
+    return (element.text or "") + "".join(child.tail or "" for child in element)
