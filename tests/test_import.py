@@ -173,7 +173,9 @@ def tracked(path):
 
 def commented(path):
     d = docx.Document()
-    d.add_paragraph("执法检查通报", style="Title")
+    title = d.add_paragraph("执法检查通报", style="Title")
+    title.runs[0].add_break()
+    title.add_run("（第一季度）")
     p = d.add_paragraph("本月共检查企业四十家。")
     d.add_comment(p.runs, text="请核实数字", author="王五")
     d.add_paragraph("发现问题已责令整改。")
@@ -220,10 +222,19 @@ def headings(markdown: str) -> list[str]:
     return [line for line in body(markdown).splitlines() if line.startswith("#")]
 
 
+def pdf_text(root, edition) -> str:
+    out = subprocess.run(["pdftotext", str(root / "output" / f"{edition}.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return re.sub(r"\s+", "", out)
+
+
 def once(root, edition, *texts):
-    shown = article_text(root, edition)
+    """Each text once in the articles of the HTML edition, and once in the PDF."""
+    shown, printed = article_text(root, edition), pdf_text(root, edition)
     for text in texts:
-        assert shown.count(re.sub(r"\s+", "", text)) == 1, (text, shown)
+        bare = re.sub(r"\s+", "", text)
+        assert shown.count(bare) == 1, (text, shown)
+        assert printed.count(bare) == 1, (text, printed)
 
 
 def test_styles(corpus):
@@ -323,6 +334,7 @@ def test_comments_reported_not_imported(corpus):
     root, results = corpus
     md, report, edition = results["comments.docx"]
     assert "请核实数字" not in md
+    assert headings(md) == ["## 执法检查通报 | （第一季度）"]
     assert "paragraph 2: warning: “本月共检查企业四十家。” has a comment by 王五, not imported: 请核实数字" in report
     once(root, edition, "本月共检查企业四十家。", "发现问题已责令整改。")
 
