@@ -5,9 +5,10 @@ Decisions (each one that is a guess is said to `notes`, at its paragraph):
   bold or larger than the body; two such paragraphs in a row, or a title
   with a line break, give the two-line form `line 1 | line 2`;
 - headings: by style or outline level, ranked (the shallowest is `###`);
-  a hand-typed number decides the level where there is one (一、 `###`,
-  （一） `####`, 1. and （1） `#####`); a short paragraph with such a
-  number, or all bold / in 黑体 / 楷体, is taken for a heading;
+  一、 and （一） decide the level where they are typed (`###`, `####`);
+  a short paragraph without a heading style is taken for a heading when it
+  starts with 一、, （一）, 1. or （1） (`#####` for the last two), or when it
+  is all bold or set in 黑体 / 楷体;
 - `表1 ...` beside a table and `图1 ...` beside a picture become captions;
 - the indent (full-width spaces, first-line indents) is the theme's job
   and is dropped; a line break ends a paragraph after 。！？ and is
@@ -132,7 +133,7 @@ class Composer:
         lines = [line for i in chosen for line in _plain(blocks[i]).split("\n") if line.strip()]
         for i in reversed(chosen):
             del blocks[i]
-        return [" ".join(line.split()) for line in lines][:3] or [self.fallback_title]
+        return [" ".join(line.split()) for line in lines] or [self.fallback_title]
 
     def _looks_like_title(self, para: Para, blocks: list) -> bool:
         if _hand_level(_plain(para)) or para.bullet or len(_plain(para)) > 2 * MAX_HEADING:
@@ -195,7 +196,9 @@ class Composer:
             by_rank = min(3 + ranks.index(para.level), DEEPEST)
             if 3 + ranks.index(para.level) > DEEPEST:
                 self.say.paragraph(para.n, text, _("is a heading deeper than bulletin's three levels; set as #####"))
-            return hand or by_rank
+            # 一、 and （一） say their level whatever the style; a 1. under a heading style
+            # is as often a top-level heading numbered the Western way.
+            return hand if hand in (3, 4) else by_rank
         if "\n" in text.strip() or not text.strip():
             return None
         short = len(text.strip()) <= MAX_HEADING and not _INSIDE_SENTENCE.search(text.strip()[:-1])

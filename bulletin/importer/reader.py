@@ -9,6 +9,7 @@ kept at all (deletions, comments, equations, charts) is said to `notes`.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/jpg": ".jpg",
                  "image/x-emf": ".emf", "image/emf": ".emf", "image/x-wmf": ".wmf", "image/wmf": ".wmf",
                  "image/bmp": ".bmp", "image/tiff": ".tif", "image/webp": ".webp"}
 _MC = f"{{{NS['mc']}}}"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _SKIPPED_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
@@ -284,6 +286,7 @@ class Reader:
                 self.comment_at.setdefault(child.get(w("id")), (self.n + 1, para))
 
     def _text(self, para, text, bold, italic, url, size, font) -> None:
+        text = _CONTROL.sub(" ", text)  # a new line inside a w:t would start a Markdown block
         if not text:
             return
         last = para.items[-1] if para.items else None
