@@ -551,3 +551,28 @@ def test_hostile_files(make_ws, tmp_path):
     assert all("TOPSECRET" not in p.read_text(encoding="utf-8") for p in written)
     assert "TOPSECRET" not in proc.stdout + proc.stderr
     assert proc.returncode == 0 and "2月7日，市环保局组织召开" in (root / proc.stdout.strip()).read_text(encoding="utf-8")
+
+
+def test_markdown_in_the_text_stays_text(make_ws, tmp_path):
+    """Characters that mean something in Markdown are escaped; a web link is kept as a link."""
+    from bulletin.markdown import make_parser
+
+    d = docx.Document()
+    d.add_paragraph("链接与符号", style="Title")
+    p = d.add_paragraph("详见")
+    rid = d.part.relate_to("https://www.example.gov.cn/a?b=1&c=(2)", RT.HYPERLINK, is_external=True)
+    p._p.append(_xml(f'<w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                     f'r:id="{rid}"><w:r><w:t>市政府网站</w:t></w:r></w:hyperlink>'))
+    p.add_run("。")
+    lines = ["# 不是标题 & &amp; <b>x</b> [a](b) `c` ~~d~~ | e", "- 不是列表", ": 不是表题", '{toc="x"}', "1. 这不是编号，是一句话。",
+             "::: 编者按"]
+    for line in lines:
+        d.add_paragraph(line)
+    d.save(tmp_path / "符号.docx")
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    proc = run("import", tmp_path / "符号.docx", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    rendered = make_parser().render(body((root / proc.stdout.strip()).read_text(encoding="utf-8")))
+    assert '<a href="https://www.example.gov.cn/a?b=1&amp;c=(2)">市政府网站</a>' in rendered
+    for line in lines:
+        assert f"<p>{html.escape(line, quote=False)}</p>" in rendered.replace("&quot;", '"'), (line, rendered)

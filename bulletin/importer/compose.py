@@ -167,7 +167,7 @@ class Composer:
                 continue
             for j in order:
                 near = blocks[j] if 0 <= j < len(blocks) else None
-                text = _plain(near).strip(_INDENT) if isinstance(near, Para) else ""
+                text = _plain(near).strip().strip(_INDENT) if isinstance(near, Para) else ""
                 m = _CAPTION.match(text)
                 if m and m.group(1).endswith(word) and not getattr(near, "caption_of", None):
                     near.caption_of = block
