@@ -576,3 +576,26 @@ def test_markdown_in_the_text_stays_text(make_ws, tmp_path):
     assert '<a href="https://www.example.gov.cn/a?b=1&amp;c=(2)">市政府网站</a>' in rendered
     for line in lines:
         assert f"<p>{html.escape(line, quote=False)}</p>" in rendered.replace("&quot;", '"'), (line, rendered)
+
+
+@pytest.mark.parametrize("garbage", ["x", "-1", "99999999", "²", "", "%9%0"])
+def test_garbage_attributes_are_no_internal_error(make_ws, tmp_path, garbage):
+    """Every w: attribute of the body, the styles and the numbering set to nonsense: read, or refused, never a crash."""
+    from bulletin.errors import Report
+    from bulletin.importer import import_files
+
+    numbered(tmp_path / "n.docx")
+    table(tmp_path / "t.docx")
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05", total=1)})
+    for name in ("n.docx", "t.docx"):
+        with zipfile.ZipFile(tmp_path / name) as zin, zipfile.ZipFile(tmp_path / f"bad-{name}", "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                if item.filename in ("word/document.xml", "word/styles.xml", "word/numbering.xml"):
+                    data, count = re.subn(rb'(w:[A-Za-z]+)="[^"]*"', lambda m: m.group(1) + b'="' +
+                                          garbage.encode() + b'"', data)
+                    assert count > 10
+                zout.writestr(item, data)
+        report = Report()
+        import_files(root, [tmp_path / f"bad-{name}"], report=report)  # raises nothing
+        assert all(d.location is None or d.location.path for d in report.items)

@@ -32,6 +32,13 @@ def val(el, default=None):
     return default if el is None else el.get(w("val"), default)
 
 
+def number(text, default=None, most: int = 10**6):
+    """An integer attribute; `default` for anything but plain ASCII digits, at most `most`."""
+    if not text or not re.fullmatch(r"[0-9]{1,7}", text):
+        return default
+    return min(int(text), most)
+
+
 def toggle(el) -> bool | None:
     """An on/off property (w:b, w:i): None when absent."""
     return None if el is None else val(el, "1").lower() not in _OFF
@@ -58,7 +65,7 @@ def run_props(rpr, style: Style) -> Style:
     style.bold = toggle(rpr.find(w("b")))
     style.italic = toggle(rpr.find(w("i")))
     sz = val(rpr.find(w("sz")))
-    style.size = int(sz) if sz and sz.isdigit() else None
+    style.size = number(sz)
     fonts = rpr.find(w("rFonts"))
     if fonts is not None:
         style.font = fonts.get(w("eastAsia")) or fonts.get(w("ascii"))
@@ -69,13 +76,13 @@ def para_props(ppr, style: Style) -> Style:
     if ppr is None:
         return style
     outline = val(ppr.find(w("outlineLvl")))
-    style.outline = int(outline) if outline and outline.isdigit() else None
+    style.outline = number(outline, most=9)
     style.jc = val(ppr.find(w("jc")))
     num = ppr.find(w("numPr"))
     if num is not None:
         num_id = val(num.find(w("numId")))
         level = val(num.find(w("ilvl")), "0")
-        style.num = (num_id, int(level) if level.isdigit() else 0) if num_id else None
+        style.num = (num_id, number(level, 0, most=9)) if num_id else None
     return style
 
 
@@ -205,10 +212,10 @@ class Numbering:
         abstract: dict[str, dict[int, Level]] = {}
         for a in element.iterfind(w("abstractNum")):
             abstract[a.get(w("abstractNumId"))] = {
-                int(lvl.get(w("ilvl"), "0")): Level(int(val(lvl.find(w("start")), "1") or 1),
+                number(lvl.get(w("ilvl"), "0"), 0, most=9): Level(number(val(lvl.find(w("start"))), 1, most=1000),
                                                      val(lvl.find(w("numFmt")), "decimal"),
                                                      val(lvl.find(w("lvlText")), ""))
-                for lvl in a.iterfind(w("lvl")) if (lvl.get(w("ilvl")) or "0").isdigit()}
+                for lvl in a.iterfind(w("lvl"))}
         for num in element.iterfind(w("num")):
             aid = val(num.find(w("abstractNumId")))
             self.abstract_of[num.get(w("numId"))] = aid

@@ -18,9 +18,10 @@ from docx.oxml import parse_xml
 
 from ..i18n import _
 from .locate import Notes
-from .ooxml import NS, R_EMBED, R_ID, Numbering, Style, Styles, para_props, run_props, toggle, val, w
+from .ooxml import NS, R_EMBED, R_ID, Numbering, Style, Styles, number, para_props, run_props, toggle, val, w
 
 MAX_PICTURE_BYTES = 20 * 2**20
+MAX_COLUMNS = 63                 # Word's own limit
 PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/jpg": ".jpg", "image/gif": ".gif",
                  "image/x-emf": ".emf", "image/emf": ".emf", "image/x-wmf": ".wmf", "image/wmf": ".wmf",
                  "image/bmp": ".bmp", "image/tiff": ".tif", "image/webp": ".webp"}
@@ -363,7 +364,7 @@ class Reader:
                 if trpr is not None and trpr.find(w("del")) is not None:
                     self._change(Para(0, []), "del")
                     continue
-                before = int(val(trpr.find(w("gridBefore")), "0") or 0) if trpr is not None else 0
+                before = number(val(trpr.find(w("gridBefore"))), 0, MAX_COLUMNS) if trpr is not None else 0
                 row = [Cell([]) for _i in range(before)]
                 cells = tr.findall(w("tc")) + tr.findall(f"{w('sdt')}/{w('sdtContent')}/{w('tc')}")
                 row.extend(self._cell(tc, table, len(table.rows) + 1) for tc in cells)
@@ -376,8 +377,7 @@ class Reader:
         tcpr = tc.find(w("tcPr"))
         span, vmerge = 1, None
         if tcpr is not None:
-            span_text = val(tcpr.find(w("gridSpan")), "1") or "1"
-            span = int(span_text) if span_text.isdigit() else 1
+            span = max(1, number(val(tcpr.find(w("gridSpan"))), 1, MAX_COLUMNS))
             vm = tcpr.find(w("vMerge"))
             vmerge = None if vm is None else val(vm, "continue")
         paras = []
