@@ -338,6 +338,29 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@cli.command(name="import", help=_(
+    "Import Word or WPS contributions (.docx; .doc, .wps, .rtf, .odt with LibreOffice), one article each.\n\n"
+    "Without --into, a new issue file is written with the next numbers.  Every part of a file that was "
+    "left out or guessed is reported with its paragraph."))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "into", metavar="ID", help=_("Append to the issue of this edition (2018-02) instead of a new issue."))
+@click.option("--source", metavar="UNIT", help=_("The contributing unit (来稿单位), kept on each article."))
+@click.option("--author", metavar="NAME", help=_("The author, kept on each article."))
+@click.pass_context
+def import_(ctx, files, into, source, author):
+    from .importer import import_files
+
+    with _reporting() as report:
+        result = import_files(_root(ctx), [Path(f) for f in files], into, source, author, report)
+    if result.path is not None:
+        click.echo(display_path(result.path))
+        click.echo(_("imported {n} article(s) into {edition}").format(n=len(result.titles), edition=result.edition),
+                   err=True)
+    if result.path is None or report.errors:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None, obj: dict | None = None) -> int:
     """Run the command line `argv`; the exit status (see the table above).  The one place
     where every failure becomes a message."""

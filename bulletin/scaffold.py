@@ -61,7 +61,7 @@ def init(folder: Path, title_line: str = "某某单位", publisher: str = "某�
 
 
 def issue_text(number: int, total: int | None, date: dt.date, kind: str = REGULAR,
-               recipients: dict | None = None) -> str:
+               recipients: dict | None = None, body: str = _BODY) -> str:
     lines = ["---", f"issue: {number}"]
     if total is not None:
         lines.append(f"total: {total}")
@@ -73,11 +73,19 @@ def issue_text(number: int, total: int | None, date: dt.date, kind: str = REGULA
                                 sort_keys=False, default_flow_style=False, indent=2)
         lines.append(dumped.rstrip("\n"))
     lines.append("---")
-    return "\n".join(lines) + "\n" + _BODY
+    return "\n".join(lines) + "\n" + body
 
 
 def new_issue(root: Path, date: dt.date, kind: str, report: Report) -> Path:
     """Write the next issue file, numbered from the existing ones; return its path."""
+    path, text = plan_issue(root, date, kind, report)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def plan_issue(root: Path, date: dt.date, kind: str, report: Report, body: str = _BODY) -> tuple[Path, str]:
+    """The path and text of the next issue file, numbered from the existing ones; nothing written."""
     series = read_series(root, report)
     if series.failed:
         raise BulletinError(
@@ -94,6 +102,4 @@ def new_issue(root: Path, date: dt.date, kind: str, report: Report) -> Path:
     if later:
         report.warning(f"{numbering.edition(later[0]).name} is dated after {date}; the new issue "
                        "takes the next number, not its place by date", Location(later[0].source))
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(issue_text(number, total, date, kind, recips), encoding="utf-8")
-    return path
+    return path, issue_text(number, total, date, kind, recips, body)

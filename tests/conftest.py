@@ -16,8 +16,9 @@ BULLETIN = [sys.executable, "-m", "bulletin"]
 
 
 def run(*args, cwd, check=False, env=None):
-    """The real command in a subprocess, as a user runs it (`env`: variables to add)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    """The real command in a subprocess, as a user runs it (`env`: variables to add).  Its
+    messages are English unless `env` says BULLETIN_LANG=zh: the sample workspace is Chinese."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BULLETIN_LANG": "en", **(env or {})}
     env.pop("BULLETIN_DEBUG", None)
     proc = subprocess.run([*BULLETIN, *map(str, args)], cwd=cwd, capture_output=True, text=True,
                           env=env, stdin=subprocess.DEVNULL, timeout=300)
@@ -110,7 +111,7 @@ class Traced:
         self.trace = trace
         trace.unlink(missing_ok=True)
         self.stop = set(stop.split(",")) if stop else set()
-        full = {**os.environ, "PYTHONPATH": str(REPO), "BULLETIN_TRACE": str(trace),
+        full = {**os.environ, "PYTHONPATH": str(REPO), "BULLETIN_LANG": "en", "BULLETIN_TRACE": str(trace),
                 "BULLETIN_TRACE_STOP": stop, **(env or {})}
         full.pop("BULLETIN_DEBUG", None)
         self.proc = subprocess.Popen([*BULLETIN, *map(str, args)], cwd=cwd, env=full, text=True,
