@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, labels, numbering, plan, workers, workspace
+from . import fonts, images, labels, numbering, plan, workers, workspace
 from .errors import BulletinError, Diagnostic, Location, Report
 from .cache import ParseCache
 from .lock import workspace_lock
@@ -315,7 +315,7 @@ def _build_with(root, selectors, report, jobs, force, progress, out, looks, rend
                 failed.add(edition.name)
                 continue
             for asset in edition.issue.assets:
-                copy_if_changed(asset.source, out / edition.assets_dir / asset.name)
+                copy_if_changed(images.printable(asset.source, root), out / edition.assets_dir / asset.name)
             if res.changed:  # (the worker compared it with the PDF on disk; we hold the lock)
                 atomic_write(out / edition.pdf_name, res.data)
                 atomic_write(out / site.THUMBS / f"{edition.name}.png", res.thumb)

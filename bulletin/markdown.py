@@ -12,7 +12,11 @@ Rules (documented in README.md):
   set in 楷体 after its label;
 - an image alone in its paragraph is a figure, captioned with its alt text;
 - a paragraph `: 表题` just above or below a table is the table's caption;
-- raw HTML is off: `<script>` is printed as text, never run.
+- raw HTML is off: `<script>` is printed as text, never run;
+- indented code blocks are off: a paragraph indented with four spaces or a tab
+  (as pasted text often is) is a paragraph; code goes between ``` fences;
+- the slips of slips.py are understood: `##标题`, image names with spaces,
+  Word's line breaks, tab-separated lines as a table.
 """
 from __future__ import annotations
 
@@ -29,14 +33,16 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import labels
+from . import images, labels, slips
 from .errors import Location, Report
+from .i18n import _
 from .model import Article, Asset, Section
 
 NOTE_NAMES = ("编者按", "按语", "note")
 
 TITLE_BREAK = " | "
-MAX_IMAGE_BYTES = 20 * 2**20
+MAX_IMAGE_BYTES = 20 * 2**20   # what the PDF's fetcher takes (fetcher.py)
+MAX_SCALED_BYTES = 64 * 2**20  # a photo the outputs use a scaled copy of (images.py) may be bigger
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; a bigger one is a mistake or a bomb
 MAX_INLINE_DEPTH = 24          # emphasis inside emphasis...; WeasyPrint recurses per level
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -63,6 +69,9 @@ def make_parser() -> MarkdownIt:
     # refuses javascript:, vbscript:, file: and non-image data: URLs.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.disable("code")  # pasted paragraphs are often indented; code needs ``` fences
+    md.block.ruler.before("paragraph", "tab_table", slips.tab_table, {"alt": ["paragraph"]})
+    md.core.ruler.after("inline", "line_breaks", slips.line_breaks)
     md.use(footnote_plugin)
     # Block attributes only for the contents entry and where an article came from
     # (source: the contributing unit, author); id/class/style and the
@@ -178,7 +187,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     `line_offset` is the number of file lines before the body; problems are
     reported to `report` at their place in the file.
     """
-    env: dict = {"language": language}
+    body, mended = slips.mend(body)
+    env: dict = {"language": language, "slips": []}
     try:
         tokens = _figures_and_captions(_MD.parse(body, env))
         _label_notes(tokens, language)
@@ -190,6 +200,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
         return Location(path, line, 1)
 
+    for slip in (*mended, *env["slips"]):
+        report.warning(slip.message, Location(path, line_offset + slip.line, slip.col), slip.hint)
     assets = _collect_images(tokens, path, root, where, report)
     _check_inline(tokens, where, report)
 
@@ -282,9 +294,11 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
     """Check every image and point it at its copy beside the HTML edition.
 
     Only regular files inside the workspace (after resolving symlinks) are
-    allowed; the PDF renderer's fetcher enforces the same rule again.
+    allowed; the PDF renderer's fetcher enforces the same rule again.  A photo
+    larger than print needs is noted: the outputs use a scaled copy (images.py).
     """
     assets: dict[Path, Asset] = {}
+    hint = _("put the image beside the issue file and write its name: ![说明](photo.jpg)")
     for block in tokens:
         for tok in block.children or ():
             if tok.type != "image":
@@ -293,16 +307,18 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
             parts = urlsplit(src)
             if parts.scheme == "data":
                 continue  # markdown-it lets through only png/gif/jpeg/webp data:
+            shown = unquote(src)
             if parts.scheme or parts.netloc:
-                report.error(f"image '{src}' is not a file of this workspace", where(block),
-                             "put the image beside the issue file and write its name: ![说明](photo.jpg)")
+                report.error(_("image '{src}' is not a file of this workspace").format(src=shown), where(block), hint)
                 continue
             target = (path.parent / unquote(parts.path)).resolve()
-            problem = _image_problem(target, root)
+            problem, large = _image_problem(target, root, shown)
             if problem:
-                report.error(f"image '{src}' {problem}", where(block),
-                             "put the image beside the issue file and write its name: ![说明](photo.jpg)")
+                report.error(problem, where(block), hint)
                 continue
+            if large and target not in assets:
+                report.warning(large, where(block),
+                               _("nothing to do: the original stays in the workspace"))
             if target not in assets:
                 stem, ext = os.path.splitext(target.name)
                 name = f"{len(assets) + 1:02d}{ext.lower()}"
@@ -311,34 +327,51 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
     return tuple(assets.values())
 
 
-def _image_problem(target: Path, root: Path) -> str:
+def _image_problem(target: Path, root: Path, src: str) -> tuple[str, str]:
+    """(what is wrong with the image, or ""; a note that it is larger than print needs, or "")."""
     if not target.is_relative_to(root.resolve()):
-        return "is outside the workspace"
+        return _("image '{src}' is outside the workspace").format(src=src), ""
     try:
         st = target.stat()
     except OSError:
-        return "does not exist"
+        return _("image '{src}' does not exist").format(src=src), ""
     if not stat.S_ISREG(st.st_mode):
-        return "is not a regular file"
-    if st.st_size > MAX_IMAGE_BYTES:
-        return f"is larger than {MAX_IMAGE_BYTES // 2**20} MiB"
+        return _("image '{src}' is not a regular file").format(src=src), ""
+    too_big = _("image '{src}' is larger than {limit} MiB")
+    if st.st_size > MAX_SCALED_BYTES:
+        return too_big.format(src=src, limit=MAX_SCALED_BYTES // 2**20), ""
     if target.suffix.lower() == ".svg":
-        return ""  # drawn by WeasyPrint; whatever it refers to goes through the confined fetcher
-    return _picture_problem(target)
+        # drawn by WeasyPrint; whatever it refers to goes through the confined fetcher
+        return (too_big.format(src=src, limit=MAX_IMAGE_BYTES // 2**20) if st.st_size > MAX_IMAGE_BYTES else ""), ""
+    problem, (kind, width, height) = _picture_problem(target, src)
+    if problem:
+        return problem, ""
+    if kind not in images.SCALED and st.st_size > MAX_IMAGE_BYTES:
+        return too_big.format(src=src, limit=MAX_IMAGE_BYTES // 2**20), ""  # not scaled; the fetcher's limit
+    if images.too_large(kind, width, height, st.st_size):
+        return "", _("image '{src}' is {width} × {height} pixels, {size:.1f} MB: more than print needs; "
+                     "the PDF and the web page use a copy scaled to {dpi} dpi").format(
+            src=src, width=width, height=height, size=st.st_size / 1e6, dpi=images.PRINT_DPI)
+    return "", ""
 
 
-def _picture_problem(target: Path) -> str:
+def _picture_problem(target: Path, src: str) -> tuple[str, tuple[str, int, int]]:
     from PIL import Image, UnidentifiedImageError  # Pillow comes with WeasyPrint
 
+    none = ("", 0, 0)
+    limit = MAX_IMAGE_PIXELS // 1_000_000
     try:
         with Image.open(target) as img:  # reads the header only
             kind, (width, height) = img.format, img.size
     except Image.DecompressionBombError:
-        return f"has too many pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+        return _("image '{src}' has too many pixels; the limit is {limit} megapixels").format(
+            src=src, limit=limit), none
     except (UnidentifiedImageError, OSError, ValueError):
-        return "is not a PNG, JPEG, GIF, WebP or SVG picture"
+        return _("image '{src}' is not a PNG, JPEG, GIF, WebP or SVG picture").format(src=src), none
     if kind not in IMAGE_FORMATS:
-        return f"is a {kind} picture; use PNG, JPEG, GIF, WebP or SVG"
+        return _("image '{src}' is a {kind} picture; use PNG, JPEG, GIF, WebP or SVG").format(
+            src=src, kind=kind), none
     if width * height > MAX_IMAGE_PIXELS:
-        return f"has {width} × {height} pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
-    return ""
+        return _("image '{src}' has {width} × {height} pixels; the limit is {limit} megapixels").format(
+            src=src, width=width, height=height, limit=limit), none
+    return "", (kind, width, height)
