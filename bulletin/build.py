@@ -50,7 +50,7 @@ def survey(root: Path, report: Report) -> Survey:
     pub = workspace.load_publication(root, report)
     context = _context(root)
     return Survey(pub, context, ParseCache(workspace.output_dir(root), context),
-                  {p: _digest(p, root) for p in workspace.issue_files(root)})
+                  {p: _digest(p, root) for p in workspace.issue_files(root, report)})
 
 
 def load_series(root: Path, report: Report, reissuing: str | None = None, strict: bool = False,

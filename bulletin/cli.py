@@ -19,6 +19,7 @@ import click
 
 from . import __version__, workers
 from .errors import BulletinError, Report, display_path
+from .i18n import N_
 from .model import KIND_ALIASES
 
 # The commands import what they use (parsing, templates, the build) when they
@@ -93,17 +94,19 @@ def main(ctx: click.Context, directory: Path | None):
 
 @main.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="某某单位", show_default=True, help="First line of the masthead title.")
-@click.option("--publisher", default="某某单位办公室", show_default=True, help="Issuing office (编发单位).")
+@click.option("--title", help=N_("First line of the masthead title (default: a sample name)."))
+@click.option("--publisher", help=N_("Issuing office (编发单位) (default: a sample name)."))
+@click.option("--language", type=click.Choice(["zh-CN", "zh", "en"], case_sensitive=False), default="zh-CN",
+              show_default=True, help=N_("Language of the bulletin, and of the comments and sample text written."))
 @click.pass_context
 @_guarded
-def init(ctx, folder, title, publisher):
+def init(ctx, folder, title, publisher, language):
     """Make a new workspace in FOLDER (default: the current folder)."""
     from . import scaffold
 
     base = ctx.obj["dir"]
     target = (base / folder) if folder else base
-    for path in scaffold.init(target, title_line=title, publisher=publisher):
+    for path in scaffold.init(target, title_line=title, publisher=publisher, language=language):
         click.echo(f"wrote {_shown(path)}")
     click.echo("next: edit bulletin.yaml and the issue, then run 'bulletin build'")
 
@@ -111,7 +114,9 @@ def init(ctx, folder, title, publisher):
 @main.command()
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date of the issue (default: today).")
 @click.option("--kind", type=click.Choice(sorted(KIND_ALIASES)), default="regular", show_default=True,
-              help="regular, or a special issue with its own numbering (增刊, 专刊, 特刊).")
+              help=N_("regular (正刊): the numbered series; supplement (增刊): an extra issue between two "
+                      "regular ones; special (专刊): an issue on one subject; extra (特刊): an issue for an "
+                      "occasion. Each kind has its own numbering."))
 @click.pass_context
 @_guarded
 def new(ctx, date_text, kind):

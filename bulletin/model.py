@@ -43,6 +43,7 @@ class Publication:
     footer: str = "seed"
     smtp: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)  # classification, copies, editor... for every issue
 
 
 @dataclass(frozen=True)
