@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -41,11 +40,7 @@ from .model import Article, Asset, Section
 NOTE_NAMES = ("编者按", "按语", "note")
 
 TITLE_BREAK = " | "
-MAX_IMAGE_BYTES = 20 * 2**20   # what the PDF's fetcher takes (fetcher.py)
-MAX_SCALED_BYTES = 64 * 2**20  # a photo the outputs use a scaled copy of (images.py) may be bigger
-MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; a bigger one is a mistake or a bomb
 MAX_INLINE_DEPTH = 24          # emphasis inside emphasis...; WeasyPrint recurses per level
-IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data)\s*:|<\s*(javascript|vbscript|file)\s*:", re.I)
 
 
@@ -312,7 +307,7 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
                 report.error(_("image '{src}' is not a file of this workspace").format(src=shown), where(block), hint)
                 continue
             target = (path.parent / unquote(parts.path)).resolve()
-            problem, large = _image_problem(target, root, shown)
+            problem, large = images.problem(target, root, shown)
             if problem:
                 report.error(problem, where(block), hint)
                 continue
@@ -325,53 +320,3 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
                 assets[target] = Asset(target, name)
             tok.attrSet("src", ASSET_SCHEME + assets[target].name)
     return tuple(assets.values())
-
-
-def _image_problem(target: Path, root: Path, src: str) -> tuple[str, str]:
-    """(what is wrong with the image, or ""; a note that it is larger than print needs, or "")."""
-    if not target.is_relative_to(root.resolve()):
-        return _("image '{src}' is outside the workspace").format(src=src), ""
-    try:
-        st = target.stat()
-    except OSError:
-        return _("image '{src}' does not exist").format(src=src), ""
-    if not stat.S_ISREG(st.st_mode):
-        return _("image '{src}' is not a regular file").format(src=src), ""
-    too_big = _("image '{src}' is larger than {limit} MiB")
-    if st.st_size > MAX_SCALED_BYTES:
-        return too_big.format(src=src, limit=MAX_SCALED_BYTES // 2**20), ""
-    if target.suffix.lower() == ".svg":
-        # drawn by WeasyPrint; whatever it refers to goes through the confined fetcher
-        return (too_big.format(src=src, limit=MAX_IMAGE_BYTES // 2**20) if st.st_size > MAX_IMAGE_BYTES else ""), ""
-    problem, (kind, width, height) = _picture_problem(target, src)
-    if problem:
-        return problem, ""
-    if kind not in images.SCALED and st.st_size > MAX_IMAGE_BYTES:
-        return too_big.format(src=src, limit=MAX_IMAGE_BYTES // 2**20), ""  # not scaled; the fetcher's limit
-    if images.too_large(kind, width, height, st.st_size):
-        return "", _("image '{src}' is {width} × {height} pixels, {size:.1f} MB: more than print needs; "
-                     "the PDF and the web page use a copy scaled to {dpi} dpi").format(
-            src=src, width=width, height=height, size=st.st_size / 1e6, dpi=images.PRINT_DPI)
-    return "", ""
-
-
-def _picture_problem(target: Path, src: str) -> tuple[str, tuple[str, int, int]]:
-    from PIL import Image, UnidentifiedImageError  # Pillow comes with WeasyPrint
-
-    none = ("", 0, 0)
-    limit = MAX_IMAGE_PIXELS // 1_000_000
-    try:
-        with Image.open(target) as img:  # reads the header only
-            kind, (width, height) = img.format, img.size
-    except Image.DecompressionBombError:
-        return _("image '{src}' has too many pixels; the limit is {limit} megapixels").format(
-            src=src, limit=limit), none
-    except (UnidentifiedImageError, OSError, ValueError):
-        return _("image '{src}' is not a PNG, JPEG, GIF, WebP or SVG picture").format(src=src), none
-    if kind not in IMAGE_FORMATS:
-        return _("image '{src}' is a {kind} picture; use PNG, JPEG, GIF, WebP or SVG").format(
-            src=src, kind=kind), none
-    if width * height > MAX_IMAGE_PIXELS:
-        return _("image '{src}' has {width} × {height} pixels; the limit is {limit} megapixels").format(
-            src=src, width=width, height=height, limit=limit), none
-    return "", (kind, width, height)

@@ -75,13 +75,15 @@ def tab_table(state, start: int, end: int, silent: bool) -> bool:
     line the head.  Lines with different numbers of cells are left as text, with a warning."""
     rows, line = [], start
     while line < end:
-        text = state.src[state.bMarks[line] + state.tShift[line]: state.eMarks[line]].rstrip()
-        if "\t" not in text or state.sCount[line] < state.blkIndent:
+        text = state.src[state.bMarks[line] + state.tShift[line]: state.eMarks[line]].rstrip(" ")
+        if "\t" not in text.rstrip() or state.sCount[line] < state.blkIndent:
             break
         rows.append([cell.strip() for cell in text.split("\t")])
         line += 1
     if len(rows) < 2:
         return False
+    while all(len(r) > 1 and not r[-1] for r in rows):  # Word ends every row with a tab
+        rows = [r[:-1] for r in rows]
     if len({len(r) for r in rows}) > 1:
         if not silent:
             state.env.setdefault("slips", []).append(Slip(
