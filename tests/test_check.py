@@ -1,4 +1,6 @@
 """`bulletin check` on broken issue files: every problem located, no traceback, exit 1."""
+import io
+import os
 import re
 
 import pypdf
@@ -244,3 +246,93 @@ def test_new_kind_explains_each_kind_in_both_languages(tmp_path):
                "Each kind has its own numbering.")
     assert meaning in shown
     assert "特刊）：为特定事件或场合出的一期" in scaffold.translator("zh-CN")(meaning)
+
+
+def _picture(mode, size=(60, 40), kind="PNG", **options):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    colour = {"1": 1, "L": 128, "LA": (128, 200), "I;16": 40000, "P": 3}.get(mode, "red")
+    Image.new(mode, size, colour).save(buf, kind, **options)
+    return buf.getvalue()
+
+
+def _noise_jpeg(size):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def _rotated_jpeg():
+    from PIL import Image
+
+    buf, exif = io.BytesIO(), Image.Exif()
+    exif[0x0112] = 6  # a phone held upright: rotate 90° to show
+    Image.new("RGB", (80, 40), "blue").save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+SVG_OUTSIDE = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" '
+               'height="10"><image xlink:href="file:///etc/hostname" width="10" height="10"/></svg>')
+# name: (body, {picture file: bytes}, whether check must report an error)
+BROKEN = {
+    "heading-no-space": ("##标题\n\n正文。\n", {}, False),
+    "heading-full-width-space": ("##　标题\n\n正文。\n", {}, False),
+    "image-name-with-spaces": ("## 题\n\n![图1 会议现场](会议 现场.JPG)\n", {"会议 现场.JPG": DOT_PNG}, False),
+    "indented-paragraph": ("## 题\n\n    缩进的段落。\n\n\t制表符缩进。\n", {}, False),
+    "tab-table": ("## 题\n\n单位\t数量\n甲\t1\n乙\t2\n", {}, False),
+    "ragged-tab-lines": ("## 题\n\n单位\t数量\n甲\t1\t多\n", {}, False),
+    "word-controls": ("## 题\x0b续\n\n甲\x0b乙\u2028丙\x85丁\x0c戊\x07己\x1b庚\x7f辛\x9f壬\u2029癸\n", {}, False),
+    "placeholder": ("## 文章标题\n\n正文从这里开始。\n", {}, False),
+    "punctuation": ('## 题\n\n他说"春耕"很重要,要抓紧(今年)完成.然后...结束。。。\n', {}, False),
+    "invisible": ("## 题\n\n甲\u00a0乙\u200b丙\ufeff丁\u2060戊\n", {}, False),
+    "glyph-no-font-has": ("## 题\n\n正文\U00010000在此。\n", {}, True),
+    "truncated-png": ("## 题\n\n![图](t.png)\n", {"t.png": _picture("RGB", (400, 300))[:200]}, False),
+    "truncated-jpeg": ("## 题\n\n![图](t.jpg)\n", {"t.jpg": _picture("RGB", (400, 300), "JPEG")[:300]}, True),
+    "text-named-png": ("## 题\n\n![图](text.png)\n", {"text.png": b"not a picture"}, True),
+    "empty-jpeg": ("## 题\n\n![图](empty.jpg)\n", {"empty.jpg": b""}, True),
+    "tiff": ("## 题\n\n![图](scan.tif)\n", {"scan.tif": _picture("RGB", kind="TIFF")}, True),
+    "cmyk-jpeg": ("## 题\n\n![图](cmyk.jpg)\n", {"cmyk.jpg": _picture("CMYK", kind="JPEG")}, False),
+    "grey-16-bit-png": ("## 题\n\n![图](grey16.png)\n", {"grey16.png": _picture("I;16")}, False),
+    "one-bit-png": ("## 题\n\n![图](bw.png)\n", {"bw.png": _picture("1")}, False),
+    "grey-alpha-png": ("## 题\n\n![图](la.png)\n", {"la.png": _picture("LA")}, False),
+    "palette-transparency": ("## 题\n\n![图](p.png)\n", {"p.png": _picture("P", transparency=0)}, False),
+    "png-named-jpg": ("## 题\n\n![图](png.jpg)\n", {"png.jpg": DOT_PNG}, False),
+    "gif": ("## 题\n\n![图](a.gif)\n", {"a.gif": _picture("P", kind="GIF")}, False),
+    "webp-alpha": ("## 题\n\n![图](a.webp)\n", {"a.webp": _picture("RGBA", kind="WEBP")}, False),
+    "rotated-jpeg": ("## 题\n\n![图](rotated.jpg)\n", {"rotated.jpg": _rotated_jpeg()}, False),
+    "large-photo": ("## 题\n\n![图](big.jpg)\n", {"big.jpg": _noise_jpeg((2400, 1800))}, False),
+    "svg-not-well-formed": ("## 题\n\n![图](bad.svg)\n", {"bad.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><rect"}, True),
+    "svg-refers-outside": ("## 题\n\n![图](out.svg)\n", {"out.svg": SVG_OUTSIDE.encode()}, True),
+    "yaml-full-width-colon": (None, {}, True),
+    "yaml-no-space": (None, {}, True),
+    "yaml-tab": (None, {}, True),
+}
+FRONT_SLIPS = {"yaml-full-width-colon": "issue：1\ndate: {date}\n", "yaml-no-space": "issue:1\ndate: {date}\n",
+               "yaml-tab": "issue: 1\n\tdate: {date}\n"}
+
+
+def _failed(stderr: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r"^issues/([^:\s]+?)\.md(?::\d+:\d+)?: error:", stderr, re.M)}
+
+
+def test_check_reports_everything_build_would_reject(make_ws):
+    """Each broken input in its own issue (one a year, so that their numbers do not clash):
+    an issue the build rejects must have been rejected by check."""
+    files, pictures = {}, {}
+    for n, (name, (body, own, _)) in enumerate(BROKEN.items()):
+        front = FRONT_SLIPS.get(name, "issue: 1\ndate: {date}\n").format(date=f"{2001 + n}-03-05")
+        files[f"{name}.md"] = f"---\n{front}---\n\n" + (body or BODY)
+        pictures.update(own)
+    root = make_ws(files)
+    for picture, data in pictures.items():
+        (root / "issues" / picture).write_bytes(data)
+    checked = run("check", cwd=root)
+    built = run("build", "--jobs", "2", cwd=root)
+    rejected_by_check, rejected_by_build = _failed(checked.stderr), _failed(built.stderr)
+    assert rejected_by_build <= rejected_by_check, (rejected_by_build - rejected_by_check, built.stderr)
+    assert rejected_by_check == {name for name, (_, _, bad) in BROKEN.items() if bad}, checked.stderr
+    for n, name in enumerate(BROKEN):
+        assert (root / "output" / f"{2001 + n}-01.pdf").exists() == (name not in rejected_by_check), name
