@@ -45,12 +45,13 @@ def mend(body: str) -> tuple[str, list[Slip]]:
     fence = ""
     for n, line in enumerate(lines):
         opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1).startswith(fence):
+        if fence or opened:
+            # code keeps its text, but nothing that cannot be printed (a space for a break)
+            lines[n] = _CONTROLS.sub("", line.translate(_BREAKS).replace(LINE_BREAK, " "))
+            if not fence:
+                fence = opened.group(1)[:3]
+            elif opened and opened.group(1).startswith(fence):
                 fence = ""
-            continue
-        if opened:
-            fence = opened.group(1)[:3]
             continue
         line = _CONTROLS.sub("", line.translate(_BREAKS))
         line = _heading(line, n + 1, slips)

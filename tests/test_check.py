@@ -285,6 +285,7 @@ BROKEN = {
     "tab-table": ("## 题\n\n单位\t数量\n甲\t1\n乙\t2\n", {}, False),
     "ragged-tab-lines": ("## 题\n\n单位\t数量\n甲\t1\t多\n", {}, False),
     "word-controls": ("## 题\x0b续\n\n甲\x0b乙\u2028丙\x85丁\x0c戊\x07己\x1b庚\x7f辛\x9f壬\u2029癸\n", {}, False),
+    "controls-in-code": ("## 题\n\n```\n代码\x0b续\u2028行\x07完\n```\n", {}, False),
     "placeholder": ("## 文章标题\n\n正文从这里开始。\n", {}, False),
     "punctuation": ('## 题\n\n他说"春耕"很重要,要抓紧(今年)完成.然后...结束。。。\n', {}, False),
     "invisible": ("## 题\n\n甲\u00a0乙\u200b丙\ufeff丁\u2060戊\n", {}, False),

@@ -121,3 +121,8 @@ def test_word_line_breaks_are_line_breaks_and_controls_are_dropped():
     assert "<p>甲<br />\n乙<br />\n丙<br />\n丁戊己庚</p>" in a.body_html
     assert a.title_lines == ("标题 续",)
     assert not any(ch in a.body_html + "".join(a.title_html) for ch in "\x0b\x0c\x07\x1b\x85\u2028")
+
+
+def test_control_characters_in_fenced_code_are_dropped_too():
+    _, (a,), _ = parse("## 甲\n\n```\n代码\x0b续\x07完\n```\n\n正文\n")
+    assert "代码 续完" in a.body_html and "正文" in a.body_html
