@@ -81,15 +81,17 @@ def cli(ctx: click.Context, directory: Path | None, lang: str | None):
 
 @cli.command(help=_("Make a new workspace in FOLDER (default: the current folder)."))
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="某某单位", show_default=True, help=_("First line of the masthead title."))
-@click.option("--publisher", default="某某单位办公室", show_default=True, help=_("Issuing office (编发单位)."))
+@click.option("--title", help=_("First line of the masthead title (default: a sample name)."))
+@click.option("--publisher", help=_("Issuing office (编发单位) (default: a sample name)."))
+@click.option("--language", type=click.Choice(["zh-CN", "zh", "en"], case_sensitive=False), default="zh-CN",
+              show_default=True, help=_("Language of the bulletin, and of the comments and sample text written."))
 @click.pass_context
-def init(ctx, folder, title, publisher):
+def init(ctx, folder, title, publisher, language):
     from . import scaffold
 
     base = ctx.obj["dir"]
     target = (base / folder) if folder else base
-    for path in scaffold.init(target, title_line=title, publisher=publisher):
+    for path in scaffold.init(target, title_line=title, publisher=publisher, language=language):
         click.echo(_("wrote {path}").format(path=display_path(path)))
     click.echo(_("next: edit bulletin.yaml and the issue, then run 'bulletin build'"))
 
@@ -97,7 +99,9 @@ def init(ctx, folder, title, publisher):
 @cli.command(help=_("Write the next issue file, numbered from the existing issues, and print its path."))
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help=_("Date of the issue (default: today)."))
 @click.option("--kind", type=click.Choice(sorted(KIND_ALIASES)), default="regular", show_default=True,
-              help=_("regular, or a special issue with its own numbering (增刊, 专刊, 特刊)."))
+              help=_("regular (正刊): the numbered series; supplement (增刊): an extra issue between two "
+                      "regular ones; special (专刊): an issue on one subject; extra (特刊): an issue for an "
+                      "occasion. Each kind has its own numbering."))
 @click.pass_context
 def new(ctx, date_text, kind):
     from . import scaffold

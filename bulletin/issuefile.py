@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import markdown, schema, textcheck, yamlsafe
+from . import markdown, scaffold, schema, textcheck, yamlsafe
 from .errors import BulletinError, Location, Report
+from .i18n import _
 from .model import REGULAR, Issue, Publication, Recipients
 from .workspace import read_text
 
@@ -56,9 +57,16 @@ def parse_issue(path: Path, pub: Publication, report: Report,
                        f"a {kind}", Location(path, lines["total"], 1), "remove the 'total' line")
         clean.pop("total")
     lead, articles, assets = markdown.parse_body(body, path, offset, language, pub.root, report)
+    sample = scaffold.placeholder_slips(body)
+    if sample:
+        report.warning(_("the sample text that 'bulletin init' wrote is still here, on lines {lines}").format(
+            lines=", ".join(str(offset + n) for n in sample)), Location(path, offset + sample[0], 1),
+            _("replace it with the issue's own articles"))
     if len(report.errors) > before:
         return None
-    layout = {k: clean[k] for k in ("classification", "copies", "editor", "reviewer", "issuer") if k in clean}
+    # the recurring fields: the issue's own value, else bulletin.yaml's default
+    layout = {f.name: clean.get(f.name, pub.defaults.get(f.name)) for f in schema.RECURRING
+              if f.name in clean or f.name in pub.defaults}
     return Issue(
         source=path,
         number=clean["issue"],

@@ -12,13 +12,16 @@ Rules (documented in README.md):
   set in 楷体 after its label;
 - an image alone in its paragraph is a figure, captioned with its alt text;
 - a paragraph `: 表题` just above or below a table is the table's caption;
-- raw HTML is off: `<script>` is printed as text, never run.
+- raw HTML is off: `<script>` is printed as text, never run;
+- indented code blocks are off: a paragraph indented with four spaces or a tab
+  (as pasted text often is) is a paragraph; code goes between ``` fences;
+- the slips of slips.py are understood: `##标题`, image names with spaces,
+  Word's line breaks, tab-separated lines as a table.
 """
 from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,17 +32,15 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import labels
+from . import images, labels, slips
 from .errors import Location, Report
+from .i18n import _
 from .model import Article, Asset, Section
 
 NOTE_NAMES = ("编者按", "按语", "note")
 
 TITLE_BREAK = " | "
-MAX_IMAGE_BYTES = 20 * 2**20
-MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; a bigger one is a mistake or a bomb
 MAX_INLINE_DEPTH = 24          # emphasis inside emphasis...; WeasyPrint recurses per level
-IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|file|data)\s*:|<\s*(javascript|vbscript|file)\s*:", re.I)
 
 
@@ -63,6 +64,9 @@ def make_parser() -> MarkdownIt:
     # refuses javascript:, vbscript:, file: and non-image data: URLs.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.disable("code")  # pasted paragraphs are often indented; code needs ``` fences
+    md.block.ruler.before("paragraph", "tab_table", slips.tab_table, {"alt": ["paragraph"]})
+    md.core.ruler.after("inline", "line_breaks", slips.line_breaks)
     md.use(footnote_plugin)
     # Block attributes only for the contents entry and where an article came from
     # (source: the contributing unit, author); id/class/style and the
@@ -178,7 +182,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     `line_offset` is the number of file lines before the body; problems are
     reported to `report` at their place in the file.
     """
-    env: dict = {"language": language}
+    body, mended = slips.mend(body)
+    env: dict = {"language": language, "slips": []}
     try:
         tokens = _figures_and_captions(_MD.parse(body, env))
         _label_notes(tokens, language)
@@ -190,6 +195,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         line = token.map[0] + 1 + line_offset if token.map else line_offset + 1
         return Location(path, line, 1)
 
+    for slip in (*mended, *env["slips"]):
+        report.warning(slip.message, Location(path, line_offset + slip.line, slip.col), slip.hint)
     assets = _collect_images(tokens, path, root, where, report)
     _check_inline(tokens, where, report)
 
@@ -282,9 +289,11 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
     """Check every image and point it at its copy beside the HTML edition.
 
     Only regular files inside the workspace (after resolving symlinks) are
-    allowed; the PDF renderer's fetcher enforces the same rule again.
+    allowed; the PDF renderer's fetcher enforces the same rule again.  A photo
+    larger than print needs is noted: the outputs use a scaled copy (images.py).
     """
     assets: dict[Path, Asset] = {}
+    hint = _("put the image beside the issue file and write its name: ![说明](photo.jpg)")
     for block in tokens:
         for tok in block.children or ():
             if tok.type != "image":
@@ -293,52 +302,21 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
             parts = urlsplit(src)
             if parts.scheme == "data":
                 continue  # markdown-it lets through only png/gif/jpeg/webp data:
+            shown = unquote(src)
             if parts.scheme or parts.netloc:
-                report.error(f"image '{src}' is not a file of this workspace", where(block),
-                             "put the image beside the issue file and write its name: ![说明](photo.jpg)")
+                report.error(_("image '{src}' is not a file of this workspace").format(src=shown), where(block), hint)
                 continue
             target = (path.parent / unquote(parts.path)).resolve()
-            problem = _image_problem(target, root)
+            problem, large = images.problem(target, root, shown)
             if problem:
-                report.error(f"image '{src}' {problem}", where(block),
-                             "put the image beside the issue file and write its name: ![说明](photo.jpg)")
+                report.error(problem, where(block), hint)
                 continue
+            if large and target not in assets:
+                report.warning(large, where(block),
+                               _("nothing to do: the original stays in the workspace"))
             if target not in assets:
                 stem, ext = os.path.splitext(target.name)
                 name = f"{len(assets) + 1:02d}{ext.lower()}"
                 assets[target] = Asset(target, name)
             tok.attrSet("src", ASSET_SCHEME + assets[target].name)
     return tuple(assets.values())
-
-
-def _image_problem(target: Path, root: Path) -> str:
-    if not target.is_relative_to(root.resolve()):
-        return "is outside the workspace"
-    try:
-        st = target.stat()
-    except OSError:
-        return "does not exist"
-    if not stat.S_ISREG(st.st_mode):
-        return "is not a regular file"
-    if st.st_size > MAX_IMAGE_BYTES:
-        return f"is larger than {MAX_IMAGE_BYTES // 2**20} MiB"
-    if target.suffix.lower() == ".svg":
-        return ""  # drawn by WeasyPrint; whatever it refers to goes through the confined fetcher
-    return _picture_problem(target)
-
-
-def _picture_problem(target: Path) -> str:
-    from PIL import Image, UnidentifiedImageError  # Pillow comes with WeasyPrint
-
-    try:
-        with Image.open(target) as img:  # reads the header only
-            kind, (width, height) = img.format, img.size
-    except Image.DecompressionBombError:
-        return f"has too many pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
-    except (UnidentifiedImageError, OSError, ValueError):
-        return "is not a PNG, JPEG, GIF, WebP or SVG picture"
-    if kind not in IMAGE_FORMATS:
-        return f"is a {kind} picture; use PNG, JPEG, GIF, WebP or SVG"
-    if width * height > MAX_IMAGE_PIXELS:
-        return f"has {width} × {height} pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
-    return ""

@@ -44,6 +44,7 @@ class Publication:
     formats: tuple[str, ...] = ("pdf", "html")  # the outputs of each edition (formats/__init__.py)
     smtp: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)  # classification, copies, editor... for every issue
 
 
 @dataclass(frozen=True)

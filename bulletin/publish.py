@@ -18,7 +18,7 @@ import json
 import platform
 from pathlib import Path
 
-from . import __version__, fonts, numbering, workspace
+from . import __version__, doctor, fonts, images, numbering, workspace
 from .errors import BulletinError, Location, Report
 from .model import Edition, Issue, Publication
 from .render import html as html_render
@@ -100,7 +100,7 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     outputs = []
     for asset in issue.assets:
         target = folder / edition.assets_dir / asset.name
-        copy_if_changed(asset.source, target)
+        copy_if_changed(images.printable(asset.source, root), target)
         outputs.append(target)
     page = html_render.render(edition, pub, env, "screen")
     printed = html_render.render(edition, pub, env, "print", archival=True)

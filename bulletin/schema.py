@@ -211,6 +211,16 @@ class Field:
     nested: bool = False  # convert takes (name, value, location, report)
 
 
+# Fields most issues repeat: bulletin.yaml may set them once, as defaults for every
+# issue; an issue's own value wins (issuefile.py).
+RECURRING = (
+    Field("classification", text, "mark printed top left, e.g. 内部资料 注意保存"),
+    Field("copies", positive_int, "copies printed (共印X份), shown in the footer"),
+    Field("editor", text, "责任编辑, shown in the footer"),
+    Field("reviewer", text, "审核, shown in the footer"),
+    Field("issuer", text, "签发, shown in the footer"),
+)
+
 ISSUE_FIELDS = (
     Field("issue", positive_int, "number within the year (第N期); restarts each year", required=True),
     Field("total", positive_int, "cumulative number (总第N期); optional, continues across years"),
@@ -220,11 +230,7 @@ ISSUE_FIELDS = (
     Field("title", title_lines, "override the publication title for this issue"),
     Field("publisher", text, "override the issuing office (编发单位) for this issue"),
     Field("language", language, "override the language: zh-CN or en"),
-    Field("classification", text, "mark printed top left, e.g. 内部资料 注意保存"),
-    Field("copies", positive_int, "copies printed (共印X份), shown in the footer"),
-    Field("editor", text, "责任编辑, shown in the footer"),
-    Field("reviewer", text, "审核, shown in the footer"),
-    Field("issuer", text, "签发, shown in the footer"),
+    *RECURRING,
 )
 
 PUBLICATION_FIELDS = (
@@ -239,6 +245,7 @@ PUBLICATION_FIELDS = (
     Field("formats", format_list, "the outputs of each edition: pdf and html (the default)", nested=True),
     Field("footer", one_of("seed", "gb"),
           "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
+    *RECURRING,  # defaults for every issue
 )
 
 

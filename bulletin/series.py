@@ -66,7 +66,7 @@ def survey(root: Path, report: Report) -> Workspace:
     pub = workspace.load_publication(root, report)
     context = hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
     cache = ParseCache(workspace.state_dir(root), context)
-    return Workspace(root, pub, context, cache, {p: _digest(p, root) for p in workspace.issue_files(root)})
+    return Workspace(root, pub, context, cache, {p: _digest(p, root) for p in workspace.issue_files(root, report)})
 
 
 def _digest(path: Path, root: Path) -> str:

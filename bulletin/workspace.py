@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import schema, yamlsafe
 from .errors import BulletinError, Location, Report
+from .i18n import _
 from .model import Publication, Recipients
 
 CONFIG = "bulletin.yaml"
@@ -97,15 +98,18 @@ def load_publication(root: Path, report: Report) -> Publication:
         footer=clean.get("footer", "seed"),
         formats=clean.get("formats", ("pdf", "html")),
         smtp=clean.get("smtp", {}),
+        defaults={f.name: clean[f.name] for f in schema.RECURRING if f.name in clean},
         extra={**unknown, **({"base_url": clean["base_url"]} if "base_url" in clean else {})},
     )
 
 
-def issue_files(root: Path) -> list[Path]:
+def issue_files(root: Path, report: Report | None = None) -> list[Path]:
     """Every issues/**/*.md, in name order; hidden files and folders skipped.
 
     Links to folders are not followed; a file that is a link is listed, and
-    reading it checks where it points.
+    reading it checks where it points.  With `report`, a file that looks like an
+    issue but is not read (2018-03.txt, 2018-03.md.txt as Notepad saves, 2018-03.MD)
+    is named in a warning.
     """
     folder = root / ISSUES
     if not folder.is_dir():
@@ -114,7 +118,39 @@ def issue_files(root: Path) -> list[Path]:
     for parent, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found += [Path(parent) / f for f in files if f.endswith(".md") and not f.startswith(".")]
+        for name in files if report is not None else ():
+            if not name.endswith(".md") and not name.startswith(".") and _looks_like_issue(Path(parent) / name):
+                report.warning(_("'{name}' is not read: issue files end in '.md'").format(name=name),
+                               Location(Path(parent) / name),
+                               _("rename it to '{name}'").format(name=_issue_name(name)))
     return sorted(found)
+
+
+_TEXT_SUFFIXES = (".txt", ".markdown", ".mdown", ".text")
+
+
+def _issue_name(name: str) -> str:
+    """The name a stray issue file should have: 2018-03.md.txt, 2018-03.MD -> 2018-03.md."""
+    lower = name.lower()
+    for suffix in (".md.txt", ".md", *_TEXT_SUFFIXES):
+        if lower.endswith(suffix):
+            return name[: -len(suffix)] + ".md"
+    return name + ".md"
+
+
+def _looks_like_issue(path: Path) -> bool:
+    """An .MD file, or a text file that starts with front matter ('---')."""
+    lower = path.name.lower()
+    if lower.endswith((".md", ".md.txt")):
+        return True
+    if not lower.endswith(_TEXT_SUFFIXES) or path.is_symlink():
+        return False  # (a link may point out of the workspace: not opened)
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return False
+    return head.removeprefix(codecs.BOM_UTF8).startswith(b"---")
 
 
 def output_dir(root: Path) -> Path:

@@ -19,6 +19,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import BulletinError, Location
+from .i18n import _
 
 MAX_YAML_BYTES = 64 * 1024
 
@@ -101,7 +102,11 @@ def load(text: str, path: Path, line_offset: int = 0):
     try:
         loader = _StrictLoader(text)  # reads the stream: may raise ReaderError
         loader.line_offset = line_offset
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        slip = _ime_slip(text, path, line_offset, text.count("\n")) if isinstance(data, str) else None
+        if slip is not None:  # `issue:2` alone is one string, not a mapping
+            raise slip
+        return data
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
@@ -109,6 +114,9 @@ def load(text: str, path: Path, line_offset: int = 0):
                             Location(path, line + line_offset, col), "delete it") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        slip = _ime_slip(text, path, line_offset, mark.line if mark else len(text))
+        if slip is not None:
+            raise slip from None
         where = Location(path, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(path)
         raise BulletinError(_yaml_message(exc), where, _yaml_hint(exc)) from None
     except yaml.YAMLError as exc:
@@ -120,8 +128,35 @@ def load(text: str, path: Path, line_offset: int = 0):
             loader.dispose()
 
 
+# Slips of a Chinese input method: `issue：2` (a full-width colon), `issue:2` (no space).
+_FULL_COLON = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#'\"][^:：#'\"]*?)\s*：\s*(.*)$")
+_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*):(?=\S)(.*)$")
+
+
+def _ime_slip(text: str, path: Path, line_offset: int, error_line: int) -> BulletinError | None:
+    """The first IME slip at or above the line where PyYAML failed, as an error of its own:
+    PyYAML says "mapping values are not allowed here", often on the next line."""
+    for n, line in enumerate(text.split("\n")[: error_line + 1]):
+        full, bare = _FULL_COLON.match(line), _NO_SPACE.match(line)
+        if full:
+            key, value = full.group(2).strip(), full.group(3).strip()
+            return BulletinError(
+                _("'{key}' is followed by a full-width colon '：'; YAML needs an ASCII colon ':' and a space").format(key=key),
+                Location(path, n + 1 + line_offset, line.index("：") + 1),
+                _("switch the input method to English punctuation and write: {key}: {value}").format(key=key, value=value))
+        if bare:
+            key, value = bare.group(2), bare.group(3).strip()
+            return BulletinError(
+                _("no space after the colon of '{key}'; YAML needs ': ' between a name and its value").format(key=key),
+                Location(path, n + 1 + line_offset, bare.end(2) + 1),
+                _("write: {key}: {value}").format(key=key, value=value))
+    return None
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "not valid YAML"
+    if "'\\t'" in problem:
+        return _("a tab character; YAML is indented with spaces only")
     if "could not determine a constructor" in problem:
         return "YAML tags such as '!!binary' are not allowed"
     if exc.context and "found" in problem:
@@ -135,6 +170,6 @@ def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
         return "keep one of the two lines"
     if "mapping values are not allowed" in problem:
         return "put text that contains ': ' in quotes"
-    if "tab" in problem.lower():
-        return "indent with spaces, not tabs"
+    if "tab" in problem.lower() or "'\\t'" in problem:
+        return _("replace the tab with spaces: two spaces for each level")
     return ""

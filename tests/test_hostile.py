@@ -1,9 +1,14 @@
 """Hostile and broken input: a located error or a safe render, never a traceback,
 and never a byte of a file outside the workspace in any output."""
+import hashlib
+import io
 import os
+import re
 import subprocess
 import zlib
 
+import pdfplumber
+import pikepdf
 import pytest
 
 from conftest import run
@@ -133,3 +138,68 @@ def test_hostile_input(name, make_ws, tmp_path):
 
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 30
+
+
+# Pasted from Word, typed with a Chinese input method: understood, and set right in the PDF (issue 16).
+
+def test_slips_are_set_right_in_the_pdf(make_ws):
+    body = ("##春耕生产有序推进\n\n    各地抓紧春耕，缩进的段落。\n\n![图1 会议现场](会议 现场.JPG)\n\n"
+            "单位\t面积\t备注\n清城区\t1200\t完成\n清新区\t800\t\n\n"
+            "##　第二篇文章\n\n第一行\x0b第二行\n")
+    root = make_ws({"2018-01.md": front() + body})
+    (root / "issues" / "会议 现场.JPG").write_bytes(PNG)
+    proc = run("build", cwd=root, check=True)
+    assert proc.stderr.count("is followed by") == 2  # the two headings, warned
+    with pdfplumber.open(root / "output" / "2018-01.pdf") as pdf:
+        page = pdf.pages[0]
+        text = page.extract_text()
+        assert "#" not in text and "](" not in text
+        contents = re.split(r"目\s*录", text, maxsplit=1)[1]
+        assert contents.index("春耕生产有序推进") < contents.index("第二篇文章")  # both in the contents
+        assert page.images and page.find_tables()
+        table = [row for t in page.extract_tables() for row in t]
+        assert ["单位", "面积", "备注"] in table and ["清新区", "800", ""] in table
+        indented = [c for c in page.chars if c["text"] in "缩进的段落"]
+        assert indented and not any("Mono" in c["fontname"] for c in indented)
+        lines = [line for line in text.splitlines() if "第一行" in line or "第二行" in line]
+        assert len(lines) == 2  # Word's line break is a line break
+
+
+def _noise_jpeg(size, seed):
+    import random
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    noise = random.Random(seed).randbytes(size[0] * size[1] * 3)
+    Image.frombytes("RGB", size, noise).save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def test_a_photo_larger_than_print_needs_is_scaled_down(make_ws):
+    from PIL import Image
+
+    from bulletin import images
+
+    root = make_ws({"2018-01.md": md("![图1 现场](photo.jpg)")})
+    photo = root / "issues" / "photo.jpg"
+    photo.write_bytes(_noise_jpeg((3600, 2700), 1))
+    original = photo.read_bytes()
+    proc = run("check", cwd=root, check=True)
+    assert re.search(r"issues/2018-01\.md:8:1: warning: image 'photo\.jpg' is 3600 × 2700 pixels, [\d.]+ MB: more "
+                     r"than print needs; the PDF and the web page use a copy scaled to 300 dpi", proc.stderr)
+    run("build", cwd=root, check=True)
+    with pikepdf.open(root / "output" / "2018-01.pdf") as pdf:
+        sizes = {(int(x.Width), int(x.Height)) for page in pdf.pages for x in page.get_images().values()}
+        assert sizes == {(1843, 1382)}  # 156 mm at 300 dpi, the ratio kept
+    assert (root / "output" / "2018-01.pdf").stat().st_size < len(original) / 2
+    with Image.open(root / "output" / "2018-01.files" / "01.jpg") as web:
+        assert web.size == (1843, 1382) and web.format == "JPEG"
+    assert photo.read_bytes() == original  # the original stays as it was
+    copies = list((root / ".bulletin" / "images").iterdir())
+    assert [c.name for c in copies] == [f"{hashlib.sha256(original).hexdigest()}.jpeg"]
+    assert "nothing changed" in run("build", cwd=root, check=True).stderr
+    photo.write_bytes(_noise_jpeg((1600, 3000), 2))  # a new photo, upright
+    assert "built 1 edition(s)" in run("build", cwd=root, check=True).stderr
+    with Image.open(root / "output" / "2018-01.files" / "01.jpg") as web:
+        assert web.height == images.BOX[1] and web.width < 1843

@@ -49,3 +49,28 @@ def test_control_characters_are_located():
     with pytest.raises(BulletinError) as info:
         yamlsafe.load("issue: 1\ntitle: a\x0cb\n", P, line_offset=1)
     assert info.value.diagnostic.format(relative_to=Path.cwd()).startswith("x.md:3:9: error: the character U+000C")
+
+
+# Slips of a Chinese input method, each reported at its own line as what it is (issue 16).
+@pytest.mark.parametrize("text, where, words, hint", [
+    ("issue：2\ndate: 2018-03-05\n", "x.md:2:6", "'issue' is followed by a full-width colon '：'", "write: issue: 2"),
+    ("date: 2018-03-05\nissue：2\n", "x.md:3:6", "full-width colon", "issue: 2"),
+    ("issue: 2\ndate：2018-03-05\ntitle: 简报\n", "x.md:3:5", "'date' is followed by a full-width colon", "date: 2018-03-05"),
+    ("issue:2\ndate: 2018-03-05\n", "x.md:2:6", "no space after the colon of 'issue'", "write: issue: 2"),
+    ("date: 2018-03-05\nissue:2\n", "x.md:3:6", "no space after the colon of 'issue'", "write: issue: 2"),
+    ("issue:2\n", "x.md:2:6", "no space after the colon of 'issue'", "write: issue: 2"),
+    ("issue: 2\n\tdate: 2018-03-05\n", "x.md:3:1", "a tab character; YAML is indented with spaces only",
+     "replace the tab with spaces"),
+    ("recipients:\n  main:\n\t- 甲\n", "x.md:4:1", "a tab character", "replace the tab with spaces"),
+])
+def test_input_method_slips_are_named_at_their_line(text, where, words, hint):
+    with pytest.raises(BulletinError) as info:
+        yamlsafe.load(text, P, line_offset=1)
+    shown = info.value.diagnostic.format(relative_to=Path.cwd())
+    assert shown.startswith(where + ": error: ") and words in shown, shown
+    assert hint in info.value.diagnostic.hint
+
+
+def test_text_with_colons_is_not_taken_for_a_slip():
+    data = yamlsafe.load("title: 会议：纪要\nnote: 'a:b'\nbase_url: https://x.cn/a:b\n", P)
+    assert data == {"title": "会议：纪要", "note": "a:b", "base_url": "https://x.cn/a:b"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .. import __version__, labels
+from .. import __version__, images, labels
 from ..fetcher import virtual_uri
 from ..markdown import resolve_assets
 from ..model import Edition, Publication
@@ -16,7 +16,7 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
 
     def with_images(html: str) -> Markup:
         # the web page shows the copies beside it; the PDF reads the sources
-        where = (lambda a: virtual_uri(a.source, pub.root)) if medium == "print" \
+        where = (lambda a: virtual_uri(images.printable(a.source, pub.root), pub.root)) if medium == "print" \
             else (lambda a: f"{edition.assets_dir}/{a.name}")
         return Markup(resolve_assets(html, issue.assets, where))
 

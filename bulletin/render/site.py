@@ -11,7 +11,7 @@ import io
 import json
 from pathlib import Path
 
-from .. import __version__, labels, trace
+from .. import __version__, images, labels, trace
 from ..errors import BulletinError, Report
 from ..model import Edition, Publication
 from ..writer import copy_if_changed, write_if_changed
@@ -139,7 +139,7 @@ def write_pages(pub: Publication, listed: list[Edition], out: Path, env, plan, k
             report.add(exc.diagnostic)
             continue
         for asset in edition.issue.assets:
-            copy_if_changed(asset.source, out / edition.assets_dir / asset.name)
+            copy_if_changed(images.printable(asset.source, pub.root), out / edition.assets_dir / asset.name)
         write_if_changed(path, page)
         plan.record(edition.name, "html", page_key)
         trace.event("page", path.name)
