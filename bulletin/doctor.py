@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import fonts
+from .i18n import _
 
 APT = "apt-get install -y"
 
@@ -48,13 +49,19 @@ def checks() -> list[Check]:
     if families is None:
         results.append(Check("fonts", False, "fc-list (fontconfig) is not installed", f"{APT} fontconfig"))
         return results
-    for (role, preferred, fallback, package), (_, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
+    for (role, preferred, free, how), (_r, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
         if face is None:
-            results.append(Check(f"font for {role}", False, f"neither {preferred[0]} nor {fallback} is installed",
-                                 f"{APT} {package}"))
+            results.append(Check(_("font for {role}").format(role=role), False,
+                                 _("neither {face} nor {free} is installed").format(
+                                     face=preferred[0], free=", ".join(free)), how))
         else:
-            results.append(Check(f"font for {role}", True,
-                                 f"{face} (in place of {preferred[0]})" if substitute else face))
+            results.append(Check(_("font for {role}").format(role=role), True,
+                                 _("{face} (in place of {wanted})").format(face=face, wanted=preferred[0])
+                                 if substitute else face))
+    for role, face, how in fonts.missing_free_face():
+        results.append(Check(_("free face for {role}").format(role=role), False,
+                             _("{face} is not installed; a fallback face stands in").format(face=face),
+                             how, required=False))
     return results
 
 

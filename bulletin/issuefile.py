@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import markdown, schema, textcheck, yamlsafe
+from . import attachments, markdown, schema, textcheck, yamlsafe
 from .errors import BulletinError, Location, Report
 from .model import REGULAR, Issue, Publication, Recipients
 from .workspace import read_text
 
 FENCE = "---"
+# Classifications (密级) whose copies must be numbered (GB/T 9704 7.2.1)
+SECRET = ("秘密", "机密", "绝密")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -49,30 +51,34 @@ def parse_issue(path: Path, pub: Publication, report: Report,
     if len(report.errors) > before:
         return None
     language = clean.get("language", pub.language)
-    recips = clean.get("recipients", {})
     kind = clean.get("kind", REGULAR)
     if kind != REGULAR and "total" in clean:
         report.warning("the total (总第N期) counts regular issues only; it is ignored for "
                        f"a {kind}", Location(path, lines["total"], 1), "remove the 'total' line")
         clean.pop("total")
     lead, articles, assets = markdown.parse_body(body, path, offset, language, pub.root, report)
+    attached, more = attachments.read(clean.get("attachments", ()), path, pub.root, language, report)
     if len(report.errors) > before:
         return None
     layout = {k: clean[k] for k in ("classification", "copies", "editor", "reviewer", "issuer") if k in clean}
+    if clean.get("numbered", pub.numbered) or clean.get("classification", "").startswith(SECRET):
+        layout["numbered"] = True
     return Issue(
         source=path,
         number=clean["issue"],
         date=clean["date"],
         total=clean.get("total"),
         kind=kind,
-        recipients=Recipients(recips.get("main", pub.recipients.main), recips.get("cc", pub.recipients.cc)),
+        # an issue's recipients replace those of bulletin.yaml as a whole
+        recipients=Recipients.from_dict(clean["recipients"]) if "recipients" in clean else pub.recipients,
         title=clean.get("title", pub.title),
         publisher=clean.get("publisher", pub.publisher),
         language=language,
         articles=articles,
         preamble_html=lead,
         fields={**layout, **unknown},
-        assets=assets,
+        assets=assets + more,
+        attachments=attached,
         lines=lines,
     )
 
