@@ -386,5 +386,29 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@main.command()
+@click.argument("issue")
+@click.option("--count", type=click.IntRange(1, 999_999), required=True, help="How many copies to number.")
+@click.option("--first", type=click.IntRange(1, 999_999), default=1, show_default=True,
+              help="The number of the first copy.")
+@click.pass_context
+@_guarded
+def copies(ctx, issue, count, first):
+    """Numbered copies (份号 000001, 000002, ...) of an edition in one PDF, with a register (CSV) to fill in.
+
+    Both go to .bulletin/copies/, not to output/: numbered copies are for paper distribution.
+    """
+    from .copies import write_copies
+    from .i18n import _
+
+    with _reporting() as report:
+        made = write_copies(_root(ctx), issue, count, report, first=first,
+                            progress=lambda done, total: _say(_("copy {done} of {total}").format(done=done, total=total)))
+    if made is None:
+        sys.exit(1)
+    click.echo(_("wrote {path}").format(path=_shown(made.pdf)))
+    click.echo(_("wrote {path}").format(path=_shown(made.register)))
+
+
 if __name__ == "__main__":
     main()
