@@ -455,3 +455,42 @@ def test_duplex_adds_a_blank_page_before_an_odd_footer_page(make_ws, tmp_path):
     # text, the attachment (page 2), then the 版记 alone after a PDF: page 3 would be odd
     assert len(texts) == 4 and not texts[2].strip() and "主送：甲单位" in texts[3]
     assert page_numbers(path) == [["1"], ["2"], [], []]
+
+
+def test_one_sided_a_footer_alone_is_tightened_or_reported(make_ws):
+    """Lengthen an issue line by line until its first layout leaves the 版记 alone on the
+    last page: one line more than fits is made up by setting the 版记 tighter; three
+    lines more are not, so the 版记 keeps a page of its own, without a page number, and
+    the user is told."""
+    from weasyprint import HTML
+
+    from bulletin import numbering
+    from bulletin.build import load_series
+    from bulletin.errors import Report
+    from bulletin.render import html as html_render, pages, pdf as pdf_render, theme
+
+    config = "title: 简报\npublisher: 办公室\nrecipients:\n  main: [甲单位]\n  cc: [乙单位, 丙单位, 丁单位]\n"
+    root = make_ws({}, config=config)
+    pdf_render.load()
+
+    def edition(lines):
+        body = "## 题\n\n" + "\n\n".join("国" * 25 + "。" for _ in range(lines)) + "\n"  # one line each
+        (root / "issues" / "2018-01.md").write_text(f"---\nissue: 1\ndate: 2018-01-05\n---\n\n{body}",
+                                                  encoding="utf-8")
+        series = load_series(root, Report())
+        pub = series.publication
+        printed = html_render.render(numbering.edition(series.issues[0]), pub,
+                                     theme.environment(None, pub.theme), "print")
+        first = pages.colophon(HTML(string=printed).render(font_config=pdf_render.font_config()))
+        made = pdf_render.render(printed, base=root / "output", root=root, source=series.issues[0].source)
+        with pdfplumber.open(io.BytesIO(made.data)) as pdf:
+            last = "".join(c["text"] for c in pdf.pages[-1].chars)
+        assert "主送：甲单位" in last
+        return first, made, last
+
+    n = next(n for n in range(20, 50) if edition(n)[0].alone)
+    first, made, last = edition(n)
+    assert "国" in last and not made.notes and made.pages == first.page  # tightened onto the text's page
+    first, made, last = edition(n + 3)
+    assert first.alone and "国" not in last and made.notes and "版记" in made.notes[0]
+    assert not re.search(r"— ?\d+ ?—", last)                            # no page number on it

@@ -20,13 +20,15 @@ from dataclasses import dataclass
 
 from ..i18n import _
 
+# WeasyPrint takes these as user stylesheets, below the theme's unless !important.
 # The footer alone on the next even page (`break-before: left`), named page `colophon`.
-ALONE = ".colophon { page: colophon; break-before: left; height: 1px; }"
-ALONE_ONE_SIDED = ".colophon { page: colophon; break-before: page; height: 1px; }"
-# About one body line (29.6 pt) less: closer lines and less room around each rule.
-TIGHT = (".distribution { line-height: 1.35; margin-top: 0; }"
-         ".distribution p { padding-top: 0.1em; padding-bottom: 0.1em; }"
-         "@page { @footnote { margin-top: 0.3em; } }")
+ALONE = ".colophon { page: colophon !important; break-before: left !important; height: 1px !important; }"
+ALONE_ONE_SIDED = ".colophon { page: colophon !important; break-before: page !important; height: 1px !important; }"
+# At least one body line (29.6 pt) less for a 版记 of two lines or more: closer lines,
+# less room around each rule (still as much above the text as below), none above it.
+TIGHT = (".distribution { line-height: 1.3 !important; margin-top: 0 !important; }"
+         ".distribution p { padding-top: 0.05em !important; padding-bottom: 0.05em !important; }"
+         "@page { @footnote { margin-top: 0 !important; } }")
 
 
 @dataclass(frozen=True)
