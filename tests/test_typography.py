@@ -167,3 +167,26 @@ def test_a_title_never_ends_with_one_character_alone(make_ws):
         lines.setdefault(round(c["top"]), []).append(c["text"])
     assert "".join(t for _, ts in sorted(lines.items()) for t in ts) == title
     assert len(lines) == 2 and min(len(ts) for ts in lines.values()) >= 2, lines
+
+
+def test_doctor_names_the_body_face_and_how_to_get_fandolfang(monkeypatch):
+    from bulletin import doctor, fonts
+
+    here = doctor.checks()
+    body = next(c for c in here if c.name == "font for body 仿宋")
+    assert body.ok and "FandolFang" in body.detail  # installed by 'make system' on this machine
+    # a machine with Noto CJK only: the body in Noto Serif, and doctor says how to get the 仿宋
+    monkeypatch.setattr(fonts, "families", lambda: frozenset({"Noto Serif CJK SC", "Noto Sans CJK SC",
+                                                              "AR PL UKai CN"}))
+    checks = doctor.checks()
+    body = next(c for c in checks if c.name == "font for body 仿宋")
+    assert body.ok and body.detail == "Noto Serif CJK SC (in place of FangSong)"
+    advice = next(c for c in checks if c.name == "free face for body 仿宋")
+    assert not advice.ok and not advice.required and "FandolFang" in advice.detail
+    assert "scripts/fandol-fonts.sh" in advice.fix
+    # with the commercial face, nothing to advise
+    monkeypatch.setattr(fonts, "families", lambda: frozenset({"FangSong", "Noto Serif CJK SC", "Noto Sans CJK SC",
+                                                              "AR PL UKai CN"}))
+    checks = doctor.checks()
+    assert next(c for c in checks if c.name == "font for body 仿宋").detail == "FangSong"
+    assert not any(c.name.startswith("free face") for c in checks)

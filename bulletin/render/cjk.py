@@ -132,7 +132,8 @@ _LAST_TWO = re.compile(r"([^<>\s&;])((?:<[^>]*>)*)([^<>\s&;])((?:<[^>]*>|\s)*)$"
 
 def keep_last(html) -> Markup:
     """A title with a word joiner (U+2060) before its last character: a title that wraps
-    never leaves one character alone on its last line."""
+    never leaves one character alone on its last line.  For the PDF only: in the web
+    page the joiner would split the word for search."""
     safe = html if isinstance(html, Markup) else Markup.escape(html)
     return Markup(_LAST_TWO.sub("\\1\\2\u2060\\3\\4", str(safe), count=1))
 
