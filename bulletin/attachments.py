@@ -26,15 +26,17 @@ def read(specs: tuple[dict, ...], path: Path, root: Path, language: str,
     """The attachments named in an issue's front matter, relative to the issue file."""
     found, assets = [], []
     for n, spec in enumerate(specs, 1):
-        where = Location(path, spec["line"], 1)
-        try:
-            file = confined(path.parent / spec["file"], root)
-        except BulletinError as exc:
-            report.error(exc.diagnostic.message, where, exc.diagnostic.hint)
-            continue
-        if not file.is_file():
+        where = Location(path, spec["line"], spec.get("col", 1))
+        named = path.parent / spec["file"]
+        if not named.exists() and named.resolve().is_relative_to(root.resolve()):
             report.error(_("attachment {n}: {file} does not exist").format(n=n, file=spec["file"]), where,
                          _("put the file beside the issue, or correct its name"))
+            continue
+        try:
+            file = confined(named, root)
+        except BulletinError as exc:
+            report.error(_("attachment {n}: {why}").format(n=n, why=exc.diagnostic.message), where,
+                         exc.diagnostic.hint)
             continue
         suffix = file.suffix.lower()
         name = f"attachment-{n}{suffix}"

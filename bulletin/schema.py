@@ -203,7 +203,7 @@ def attachments(name: str, value: Any, where: Location, report: Report) -> tuple
                 _("give the file's name, relative to the issue file"))
         if title_ok and file_ok:
             out.append({"title": item["title"].strip(), "file": item["file"].strip(),
-                        "line": item.where["file"][0]})
+                        "line": item.where["file"][0], "col": item.where["file"][1]})
     return tuple(out)
 
 

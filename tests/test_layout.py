@@ -494,3 +494,24 @@ def test_one_sided_a_footer_alone_is_tightened_or_reported(make_ws):
     first, made, last = edition(n + 3)
     assert first.alone and "国" not in last and made.notes and "版记" in made.notes[0]
     assert not re.search(r"— ?\d+ ?—", last)                            # no page number on it
+
+
+def test_attachment_files_missing_or_outside_are_located_with_a_hint(make_ws):
+    body = ("---\nissue: 1\ndate: 2018-01-05\nattachments:\n  - title: 表\n    file: 没有这个文件.pdf\n"
+            "  - title: 外面\n    file: ../../outside.md\n---\n\n## 题\n\n正文。\n")
+    root = make_ws({"2018-01.md": body})
+    (root.parent / "outside.md").write_text("外面的文字。\n", encoding="utf-8")
+    proc = run("check", cwd=root)
+    assert proc.returncode == 1
+    assert "issues/2018-01.md:6:11: error: attachment 1: 没有这个文件.pdf does not exist" in proc.stderr
+    assert "hint: put the file beside the issue, or correct its name" in proc.stderr
+    assert "issues/2018-01.md:8:11: error:" in proc.stderr                      # outside the workspace
+    assert run("build", cwd=root).returncode == 1 and not (root / "output" / "2018-01.pdf").exists()
+
+
+def test_an_attachment_without_a_title_is_located_with_an_example(make_ws):
+    body = "---\nissue: 1\ndate: 2018-01-05\nattachments:\n  - file: 只有文件.md\n---\n\n## 题\n\n正文。\n"
+    proc = run("check", cwd=make_ws({"2018-01.md": body}))
+    assert proc.returncode == 1
+    assert "issues/2018-01.md:5:5: error: each of 'attachments' must have a 'title' and a 'file'" in proc.stderr
+    assert "file: 任务分解表.pdf" in proc.stderr  # the example in the hint
