@@ -24,8 +24,10 @@ demo: system venv
 test: system venv
 	$(BIN)/python -m pytest
 
+# then a free 仿宋 (FandolFang) taken out of its Debian package, without installing TeX Live
 system:
 	@sh scripts/system-packages.sh $(APT_PACKAGES)
+	@sh scripts/fandol-fonts.sh
 
 # Bytecode, as pip writes it when it installs a package: an editable install under
 # PYTHONDONTWRITEBYTECODE would compile every module again in every process.

@@ -365,6 +365,26 @@ def import_(ctx, files, into, source, author):
     return EXIT_OK
 
 
+@cli.command(help=_("Numbered copies (份号 000001, 000002, ...) of an edition in one PDF, with a register (CSV) "
+                    "to fill in.\n\nBoth go to .bulletin/copies/, not to output/: numbered copies are for "
+                    "paper distribution."))
+@click.argument("issue")
+@click.option("--count", type=click.IntRange(1, 999_999), required=True, help=_("How many copies to number."))
+@click.option("--first", type=click.IntRange(1, 999_999), default=1, show_default=True,
+              help=_("The number of the first copy."))
+@click.pass_context
+def copies(ctx, issue, count, first):
+    from .copies import write_copies
+
+    with _reporting() as report:
+        made = write_copies(_root(ctx), issue, count, report, first=first,
+                            progress=lambda done, total: _say(_("copy {done} of {total}").format(done=done, total=total)))
+    if made is None:
+        return EXIT_FAILED
+    click.echo(_("wrote {path}").format(path=display_path(made.pdf)))
+    click.echo(_("wrote {path}").format(path=display_path(made.register)))
+
+
 def main(argv: list[str] | None = None, obj: dict | None = None) -> int:
     """Run the command line `argv`; the exit status (see the table above).  The one place
     where every failure becomes a message."""

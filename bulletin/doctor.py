@@ -26,14 +26,19 @@ def checks() -> list[Check]:
     if families is None:
         results.append(Check(_("fonts"), False, _("fc-list (fontconfig) is not installed"), f"{APT} fontconfig"))
         return results
-    for (role, preferred, fallback, package), (_role, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
-        name = _("font for {role}").format(role=role)
+    for (role, preferred, free, how), (_r, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
         if face is None:
-            results.append(Check(name, False, _("neither {preferred} nor {fallback} is installed").format(
-                preferred=preferred[0], fallback=fallback), f"{APT} {package}"))
+            results.append(Check(_("font for {role}").format(role=role), False,
+                                 _("neither {face} nor {free} is installed").format(
+                                     face=preferred[0], free=", ".join(free)), how))
         else:
-            results.append(Check(name, True, _("{face} (in place of {preferred})").format(
-                face=face, preferred=preferred[0]) if substitute else face))
+            results.append(Check(_("font for {role}").format(role=role), True,
+                                 _("{face} (in place of {wanted})").format(face=face, wanted=preferred[0])
+                                 if substitute else face))
+    for role, face, how in fonts.missing_free_face():
+        results.append(Check(_("free face for {role}").format(role=role), False,
+                             _("{face} is not installed; a fallback face stands in").format(face=face),
+                             how, required=False))
     return results
 
 

@@ -15,12 +15,16 @@ from pathlib import Path
 
 from .writer import atomic_write, user_cache
 
-# role, the faces the theme prefers, the free face it falls back to, its package
+# role, the faces the theme prefers (commercial, as offices have them), the free
+# faces it falls back to in order, and how to get the first free face.
+FANDOL_HINT = "make system (or sh scripts/fandol-fonts.sh): FandolFang, from the TeX Live package"
 ROLES = (
-    ("body 仿宋", ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312"), "Noto Serif CJK SC", "fonts-noto-cjk"),
-    ("titles 宋体", ("SimSun", "宋体"), "Noto Serif CJK SC", "fonts-noto-cjk"),
-    ("headings 黑体", ("SimHei", "黑体"), "Noto Sans CJK SC", "fonts-noto-cjk"),
-    ("headings 楷体", ("KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312"), "AR PL UKai CN", "fonts-arphic-ukai"),
+    ("body 仿宋", ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312"), ("FandolFang", "Noto Serif CJK SC"),
+     FANDOL_HINT),
+    ("titles 宋体", ("SimSun", "宋体"), ("Noto Serif CJK SC",), "apt-get install -y fonts-noto-cjk"),
+    ("headings 黑体", ("SimHei", "黑体"), ("Noto Sans CJK SC",), "apt-get install -y fonts-noto-cjk"),
+    ("headings 楷体", ("KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312"), ("AR PL UKai CN",),
+     "apt-get install -y fonts-arphic-ukai"),
 )
 # Latin text in English editions and digits fall back to these.
 LATIN = ("Noto Serif", "DejaVu Serif")
@@ -39,13 +43,20 @@ def in_use() -> list[tuple[str, str | None, bool]]:
     """(role, face used or None, is it a substitute) for each role of the theme."""
     have = families() or frozenset()
     used = []
-    for role, preferred, fallback, _ in ROLES:
+    for role, preferred, free, _ in ROLES:
         face = next((f for f in preferred if f in have), None)
         if face:
             used.append((role, face, False))
         else:
-            used.append((role, fallback if fallback in have else None, True))
+            used.append((role, next((f for f in free if f in have), None), True))
     return used
+
+
+def missing_free_face() -> list[tuple[str, str, str]]:
+    """(role, the free face the theme would rather use, how to get it) where a later fallback
+    stands in: the body in Noto Serif (宋体-like) because FandolFang (仿宋) is not installed."""
+    return [(role, free[0], how) for (role, preferred, free, how), (_, face, sub)
+            in zip(ROLES, in_use()) if sub and face is not None and face != free[0]]
 
 
 def substitution_note() -> str:

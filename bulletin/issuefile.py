@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import markdown, scaffold, schema, textcheck, yamlsafe
+from . import attachments, markdown, scaffold, schema, textcheck, yamlsafe
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import REGULAR, Issue, Publication, Recipients
 from .workspace import read_text
 
 FENCE = "---"
+# Classifications (密级) whose copies must be numbered (GB/T 9704 7.2.1)
+SECRET = ("秘密", "机密", "绝密")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -50,7 +52,6 @@ def parse_issue(path: Path, pub: Publication, report: Report,
     if len(report.errors) > before:
         return None
     language = clean.get("language", pub.language)
-    recips = clean.get("recipients", {})
     kind = clean.get("kind", REGULAR)
     if kind != REGULAR and "total" in clean:
         report.warning("the total (总第N期) counts regular issues only; it is ignored for "
@@ -62,25 +63,30 @@ def parse_issue(path: Path, pub: Publication, report: Report,
         report.warning(_("the sample text that 'bulletin init' wrote is still here, on lines {lines}").format(
             lines=", ".join(str(offset + n) for n in sample)), Location(path, offset + sample[0], 1),
             _("replace it with the issue's own articles"))
+    attached, more = attachments.read(clean.get("attachments", ()), path, pub.root, language, report)
     if len(report.errors) > before:
         return None
     # the recurring fields: the issue's own value, else bulletin.yaml's default
     layout = {f.name: clean.get(f.name, pub.defaults.get(f.name)) for f in schema.RECURRING
               if f.name in clean or f.name in pub.defaults}
+    if clean.get("numbered", pub.numbered) or str(layout.get("classification", "")).startswith(SECRET):
+        layout["numbered"] = True
     return Issue(
         source=path,
         number=clean["issue"],
         date=clean["date"],
         total=clean.get("total"),
         kind=kind,
-        recipients=Recipients(recips.get("main", pub.recipients.main), recips.get("cc", pub.recipients.cc)),
+        # an issue's recipients replace those of bulletin.yaml as a whole
+        recipients=Recipients.from_dict(clean["recipients"]) if "recipients" in clean else pub.recipients,
         title=clean.get("title", pub.title),
         publisher=clean.get("publisher", pub.publisher),
         language=language,
         articles=articles,
         preamble_html=lead,
         fields={**layout, **unknown},
-        assets=assets,
+        assets=assets + more,
+        attachments=attached,
         lines=lines,
     )
 

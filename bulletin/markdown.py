@@ -176,11 +176,12 @@ def contents_entry(lines: tuple[str, ...], language: str) -> str:
 
 
 def parse_body(body: str, path: Path, line_offset: int, language: str, root: Path,
-               report: Report) -> tuple[str, tuple[Article, ...], tuple[Asset, ...]]:
+               report: Report, prefix: str = "") -> tuple[str, tuple[Article, ...], tuple[Asset, ...]]:
     """Split an issue body into (lead HTML, articles, assets).
 
     `line_offset` is the number of file lines before the body; problems are
-    reported to `report` at their place in the file.
+    reported to `report` at their place in the file.  `prefix` starts every
+    anchor (an attachment's, so that they differ from the issue's own).
     """
     body, mended = slips.mend(body)
     env: dict = {"language": language, "slips": []}
@@ -215,7 +216,7 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     articles = []
     if not starts:
         if body.strip():
-            articles.append(_article(tokens, None, 1, language, line_offset, env, tail))
+            articles.append(_article(tokens, None, 1, language, line_offset, env, tail, prefix))
         elif not report.errors:
             report.error("the issue has no text", Location(path, line_offset + 1, 1),
                          "write the articles below the closing '---', each starting with '## title'")
@@ -225,7 +226,7 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         head = tokens[start: start + 3]
         last = n == len(starts)
         articles.append(_article(tokens[start + 3: end], head, n, language, line_offset, env,
-                                 tail if last else []))
+                                 tail if last else [], prefix))
         toc = head[0].attrs.get("toc")
         if not articles[-1].title_lines:
             report.error("an article heading with no title", where(head[0]))
@@ -235,8 +236,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
 
 
 def _article(body: list[Token], head: list[Token] | None, n: int, language: str,
-             line_offset: int, env: dict, tail: list[Token]) -> Article:
-    anchor = f"a{n}"
+             line_offset: int, env: dict, tail: list[Token], prefix: str = "") -> Article:
+    anchor = f"{prefix}a{n}"
     sections = []
     for t in range(len(body)):
         tok = body[t]

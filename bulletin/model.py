@@ -23,10 +23,35 @@ KIND_ALIASES = {
 KIND_SLUGS = {REGULAR: "", "增刊": "zk", "专刊": "zhk", "特刊": "tk"}
 
 
+# The recipient lists of the 版记, in print order: the 简报 tiers 报 (up), 送 (across),
+# 发 (down), or GB/T 9704's 主送 and 抄送; then 本期增发, those added to one issue.
+# An issue uses one scheme or the other (schema.py refuses a mix).
+TIERS = ("report", "send", "distribute", "main", "cc", "added")
+
+
 @dataclass(frozen=True)
 class Recipients:
-    main: tuple[str, ...] = ()
-    cc: tuple[str, ...] = ()
+    main: tuple[str, ...] = ()        # 主送
+    cc: tuple[str, ...] = ()          # 抄送
+    report: tuple[str, ...] = ()      # 报
+    send: tuple[str, ...] = ()        # 送
+    distribute: tuple[str, ...] = ()  # 发
+    added: tuple[str, ...] = ()       # 本期增发
+
+    def tiers(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(tier, names) of every tier that has names, in print order."""
+        return [(tier, getattr(self, tier)) for tier in TIERS if getattr(self, tier)]
+
+    def listed(self) -> list[tuple[str, str]]:
+        """(tier, name) of every recipient, in print order; a name in two tiers is listed twice."""
+        return [(tier, name) for tier, names in self.tiers() for name in names]
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {tier: list(names) for tier, names in self.tiers()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Recipients":
+        return cls(**{tier: tuple(data.get(tier, ())) for tier in TIERS})
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,8 @@ class Publication:
     contents_pages: bool = False
     footer: str = "seed"
     formats: tuple[str, ...] = ("pdf", "html")  # the outputs of each edition (formats/__init__.py)
+    numbered: bool = False   # every issue carries a copy number (份号)
+    duplex: bool = False     # printed on both sides: the 版记 on an even page
     smtp: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)  # classification, copies, editor... for every issue
@@ -53,6 +80,20 @@ class Asset:
 
     source: Path
     name: str  # file name under the edition's asset folder
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the issue sends with it (附件): a Markdown text typeset like an article,
+    or a PDF whose pages are placed into the edition."""
+
+    title: str
+    source: Path          # the file, inside the workspace
+    kind: str             # "md" or "pdf"
+    body_html: str = ""   # a Markdown attachment: its text before any '##' heading, rendered
+    articles: tuple["Article", ...] = ()  # and its articles, if it has '##' headings
+    pages: int = 0        # a PDF attachment's number of pages
+    asset: str = ""       # its copy beside the HTML edition (see Asset.name)
 
 
 @dataclass(frozen=True)
@@ -91,6 +132,7 @@ class Issue:
     fields: dict[str, Any] = field(default_factory=dict)  # optional layout fields and unknown keys
     lines: dict[str, int] = field(default_factory=dict)    # field name -> source line
     assets: tuple[Asset, ...] = ()                         # images it uses
+    attachments: tuple[Attachment, ...] = ()               # 附件, in order
 
     @property
     def year(self) -> int:
@@ -119,11 +161,12 @@ def issue_to_dict(issue: Issue) -> dict:
     return {
         "source": str(issue.source), "number": issue.number, "date": issue.date.isoformat(),
         "total": issue.total, "kind": issue.kind,
-        "recipients": [list(issue.recipients.main), list(issue.recipients.cc)],
+        "recipients": issue.recipients.as_dict(),
+        "attachments": [{"title": a.title, "source": str(a.source), "kind": a.kind, "body_html": a.body_html,
+                         "articles": [_article_to_dict(x) for x in a.articles], "pages": a.pages,
+                         "asset": a.asset} for a in issue.attachments],
         "title": list(issue.title), "publisher": issue.publisher, "language": issue.language,
-        "articles": [{**{k: getattr(a, k) for k in ("toc", "anchor", "body_html", "line", "source", "author")},
-                      "title_lines": list(a.title_lines), "title_html": list(a.title_html),
-                      "sections": [[s.level, s.title, s.anchor] for s in a.sections]} for a in issue.articles],
+        "articles": [_article_to_dict(a) for a in issue.articles],
         "preamble_html": issue.preamble_html, "fields": issue.fields, "lines": issue.lines,
         "assets": [[str(a.source), a.name] for a in issue.assets],
     }
@@ -132,12 +175,31 @@ def issue_to_dict(issue: Issue) -> dict:
 def issue_from_dict(d: dict) -> Issue:
     return Issue(
         source=Path(d["source"]), number=d["number"], date=dt.date.fromisoformat(d["date"]), total=d["total"],
-        kind=d["kind"], recipients=Recipients(tuple(d["recipients"][0]), tuple(d["recipients"][1])),
+        kind=d["kind"], recipients=_recipients(d["recipients"]),
         title=tuple(d["title"]), publisher=d["publisher"], language=d["language"],
-        articles=tuple(Article(title_lines=tuple(a["title_lines"]), title_html=tuple(a["title_html"]), toc=a["toc"],
-                               anchor=a["anchor"], body_html=a["body_html"], line=a["line"],
-                               source=a.get("source", ""), author=a.get("author", ""),
-                               sections=tuple(Section(*s) for s in a["sections"])) for a in d["articles"]),
+        articles=tuple(_article_from_dict(a) for a in d["articles"]),
         preamble_html=d["preamble_html"], fields=d["fields"], lines=d["lines"],
         assets=tuple(Asset(Path(p), n) for p, n in d["assets"]),
+        attachments=tuple(Attachment(a["title"], Path(a["source"]), a["kind"], a["body_html"],
+                                     tuple(_article_from_dict(x) for x in a["articles"]), a["pages"], a["asset"])
+                          for a in d.get("attachments", ())),
     )
+
+
+def _recipients(data) -> Recipients:
+    if isinstance(data, list):  # a cache entry written before the tiers: [main, cc]
+        return Recipients(tuple(data[0]), tuple(data[1]))
+    return Recipients.from_dict(data)
+
+
+def _article_to_dict(a: Article) -> dict:
+    return {**{k: getattr(a, k) for k in ("toc", "anchor", "body_html", "line", "source", "author")},
+            "title_lines": list(a.title_lines), "title_html": list(a.title_html),
+            "sections": [[s.level, s.title, s.anchor] for s in a.sections]}
+
+
+def _article_from_dict(a: dict) -> Article:
+    return Article(title_lines=tuple(a["title_lines"]), title_html=tuple(a["title_html"]), toc=a["toc"],
+                   anchor=a["anchor"], body_html=a["body_html"], line=a["line"],
+                   source=a.get("source", ""), author=a.get("author", ""),
+                   sections=tuple(Section(*s) for s in a["sections"]))

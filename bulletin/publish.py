@@ -18,7 +18,7 @@ import json
 import platform
 from pathlib import Path
 
-from . import __version__, doctor, fonts, images, numbering, workspace
+from . import __version__, fonts, images, numbering, workspace
 from .errors import BulletinError, Location, Report
 from .model import Edition, Issue, Publication
 from .render import html as html_render

@@ -169,7 +169,7 @@ def plan_issue(root: Path, date: dt.date, kind: str, report: Report, body: str |
             hint="fix them first ('bulletin check' lists them)")
     number, total = numbering.next_numbers(series.issues, date, kind)
     pub = series.publication
-    recips = {k: list(v) for k, v in (("main", pub.recipients.main), ("cc", pub.recipients.cc)) if v}
+    recips = pub.recipients.as_dict()  # every tier bulletin.yaml gives, in print order
     path = root / workspace.ISSUES / numbering.issue_file_name(date, number, kind)
     if path.exists():
         raise BulletinError(f"{path.name} exists already", Location(path),

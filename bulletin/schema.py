@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import Location, Report
+from .i18n import _
 from .labels import LANGUAGES
 from .model import KIND_ALIASES
 
@@ -156,24 +157,67 @@ def format_list(name: str, value: Any, where: Location, report: Report) -> tuple
     return names
 
 
+GB_TIERS = ("main", "cc")                        # 主送, 抄送 (GB/T 9704)
+BULLETIN_TIERS = ("report", "send", "distribute")  # 报, 送, 发 (the 简报 tiers)
+ALL_TIERS = (*GB_TIERS, *BULLETIN_TIERS, "added")  # added: 本期增发, with either
+
+
 def recipients(name: str, value: Any, where: Location, report: Report) -> dict[str, tuple[str, ...]]:
+    """main/cc or report/send/distribute, plus added; the two schemes never mixed."""
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise Invalid(f"'{name}' must be a mapping with 'main' (主送) and 'cc' (抄送), got {_shown(value)}")
+        raise Invalid(_("'{name}' must be a mapping of lists: main (主送) and cc (抄送), or report (报), "
+                        "send (送) and distribute (发); added (本期增发) with either, got {got}").format(
+                            name=name, got=_shown(value)))
     out = {}
     for key, item in value.items():
         line, col = value.where[key]
         loc = Location(where.path, line, col)
-        if key not in ("main", "cc"):
-            report.error(f"'{name}' has an unknown list '{key}'", loc,
-                         _suggest(key, ("main", "cc")) or "use 'main' (主送) and 'cc' (抄送)")
+        if key not in ALL_TIERS:
+            report.error(_("'{name}' has an unknown list '{key}'").format(name=name, key=key), loc,
+                         _suggest(key, ALL_TIERS) or _("use main (主送) and cc (抄送), or report (报), send (送) "
+                                                       "and distribute (发); added (本期增发) with either"))
             continue
         try:
             out[key] = name_list(f"{name}.{key}", item, loc, report)
         except Invalid as exc:
             report.error(exc.message, loc, exc.hint)
+    gb = [k for k in value if k in GB_TIERS]
+    tiers = [k for k in value if k in BULLETIN_TIERS]
+    if gb and tiers:
+        report.error(_("'{name}' mixes {gb} with {tiers}: a 版记 uses one scheme").format(
+            name=name, gb=", ".join(gb), tiers=", ".join(tiers)), Location(where.path, *value.where[tiers[0]]),
+            _("use either main (主送) and cc (抄送), or report (报), send (送) and distribute (发)"))
     return out
+
+
+def attachments(name: str, value: Any, where: Location, report: Report) -> tuple[dict, ...]:
+    """A list of {title, file}: what the file is, and where it is (beside the issue)."""
+    example = _("for example:\n  attachments:\n    - title: 2018年重点任务分解表\n      file: 任务分解表.pdf")
+    if not isinstance(value, list):
+        raise Invalid(_("'{name}' must be a list of {{title, file}}, got {got}").format(name=name, got=_shown(value)),
+                      example)
+    out = []
+    for i, item in enumerate(value):
+        loc = Location(where.path, *value.where[i])
+        if not isinstance(item, dict) or set(item) - {"title", "file"} or not {"title", "file"} <= set(item):
+            report.error(_("each of '{name}' must have a 'title' and a 'file', and nothing else").format(name=name),
+                         loc, example)
+            continue
+        title_ok = isinstance(item["title"], str) and item["title"].strip()
+        file_ok = isinstance(item["file"], str) and item["file"].strip().lower().endswith((".md", ".pdf"))
+        if not title_ok:
+            report.error(_("attachment {n} has no title").format(n=i + 1), Location(where.path, *item.where["title"]),
+                         example)
+        if not file_ok:
+            report.error(_("attachment {n}: 'file' must name a .md or a .pdf file, got {got}").format(
+                n=i + 1, got=_shown(item["file"])), Location(where.path, *item.where["file"]),
+                _("give the file's name, relative to the issue file"))
+        if title_ok and file_ok:
+            out.append({"title": item["title"].strip(), "file": item["file"].strip(),
+                        "line": item.where["file"][0], "col": item.where["file"][1]})
+    return tuple(out)
 
 
 def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dict[str, Any]:
@@ -225,7 +269,11 @@ ISSUE_FIELDS = (
     Field("issue", positive_int, "number within the year (第N期); restarts each year", required=True),
     Field("total", positive_int, "cumulative number (总第N期); optional, continues across years"),
     Field("date", iso_date, "date of issue, YYYY-MM-DD", required=True),
-    Field("recipients", recipients, "main (主送) and cc (抄送) lists; default from bulletin.yaml", nested=True),
+    Field("recipients", recipients, "main (主送) and cc (抄送), or report (报), send (送) and distribute (发); "
+          "added (本期增发) with either; replaces the lists of bulletin.yaml as a whole", nested=True),
+    Field("attachments", attachments, "附件: a list of {title, file}, each a .md or .pdf beside the issue",
+          nested=True),
+    Field("numbered", flag, "print a 6-digit copy number (份号) top left; implied by 秘密, 机密, 绝密"),
     Field("kind", kind, "regular (default), 增刊, 专刊 or 特刊: each kind has its own numbering"),
     Field("title", title_lines, "override the publication title for this issue"),
     Field("publisher", text, "override the issuing office (编发单位) for this issue"),
@@ -237,7 +285,10 @@ PUBLICATION_FIELDS = (
     Field("title", title_lines, "masthead title: text, or a list of lines", required=True),
     Field("publisher", text, "issuing office (编发单位)", required=True),
     Field("language", language, "zh-CN (default) or en"),
-    Field("recipients", recipients, "default main (主送) and cc (抄送) lists", nested=True),
+    Field("recipients", recipients, "default recipient lists: main (主送) and cc (抄送), or report (报), "
+          "send (送) and distribute (发)", nested=True),
+    Field("numbered", flag, "every issue carries a copy number (份号) top left"),
+    Field("duplex", flag, "printed on both sides: the 版记 on an even page, a blank page added where needed"),
     Field("theme", text, "letterhead theme; 'redhead' (红头简报) is built in"),
     Field("base_url", text, "absolute address of the published archive, for links in feeds and mail"),
     Field("contents_pages", flag, "print page numbers with leaders in the contents (目录) of the PDF"),

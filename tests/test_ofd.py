@@ -27,7 +27,7 @@ from bulletin import __version__
 from bulletin.commands.published import read_series as load_series
 from bulletin.errors import BulletinError, Report
 from bulletin.ofd import OfdMeta, edition_meta, edition_to_ofd, pdf_to_ofd
-from conftest import CONFIG, REPO, SHARED, issue, run
+from conftest import CONFIG, SHARED, issue, run
 
 SCHEMAS = SHARED / "reference" / "ofd-schema"
 NS = "{http://www.ofdspec.org/2016}"

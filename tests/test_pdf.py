@@ -32,11 +32,11 @@ def pdftotext(path, *args):
     return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_every_issue_has_a_pdf_and_an_html_page(sample):
+def test_every_issue_has_an_edition_in_each_format(sample):
     root, proc = sample
     names = sorted(p.name for p in (root / "output").glob("20??-*.*"))
-    assert names == ["2018-01.html", "2018-01.pdf", "2018-02.html", "2018-02.pdf",
-                     "2018-03.html", "2018-03.pdf", "2019-01.html", "2019-01.pdf"]
+    assert names == [f"{e}.{f}" for e in ("2018-01", "2018-02", "2018-03", "2019-01")
+                     for f in ("docx", "html", "ofd", "pdf")]
     assert "wrote output/2018-02.pdf (" in proc.stdout
 
 
@@ -221,3 +221,95 @@ def test_prebuilt_c_declarations_change_no_byte_of_any_pdf(sample, tmp_path):
     assert check("on")[:-1] == plain[:-1]
     assert not witness.exists()
     assert "__import__" not in cached[0].read_text()  # made again
+
+
+# ---- the seed issue on the 28 × 22 grid (issue 17, "Done when") ------------------------
+
+MM = 72 / 25.4
+LEFT, RIGHT = 28 * MM, (28 + 156) * MM
+PITCH = 156 * MM / 28          # one grid cell, 15.793 pt
+CLOSING = "，。、；：！？）》」』】〕”’"
+PUNCT = CLOSING + "（《「『【〔“‘"
+
+
+def body_lines(pdf_path):
+    """Every line of 16 pt body text, in reading order, as lists of chars."""
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            lines = {}
+            for c in page.chars:
+                if abs(c["size"] - 16) < 0.1 and c["text"].strip():
+                    lines.setdefault(round(c["matrix"][5], 1), []).append(c)
+            out += [sorted(cs, key=lambda c: c["x0"]) for _, cs in sorted(lines.items(), reverse=True)]
+    return out
+
+
+def test_body_face_is_a_fangsong(seed_pdf):
+    lines = body_lines(seed_pdf)
+    body = [c for line in lines for c in line if abs(line[0]["x0"] - LEFT) < 0.5]
+    faces = {c["fontname"].split("+")[-1] for c in body}
+    assert len(body) > 500 and all("Fang" in face for face in faces), faces  # FandolFang (or FangSong)
+
+
+def test_every_character_on_the_grid(seed_pdf):
+    lines = body_lines(seed_pdf)
+    counted = {28: 0, 26: 0}
+    for line, nxt in zip(lines, lines[1:]):
+        full_width = all(c["width"] > 15.9 for c in line)
+        start = round((line[0]["x0"] - LEFT) / PITCH, 3)
+        if not full_width or start not in (0, 2) or abs(line[-1]["x1"] - RIGHT) > 0.5:
+            continue  # not a full line of full-width characters (a last line, digits, a heading)
+        assert nxt[0]["x0"] - LEFT < 0.5 or nxt[0]["x0"] - LEFT == pytest.approx(2 * PITCH, abs=0.5)
+        text = "".join(c["text"] for c in line)
+        want = 28 - start
+        if len(line) == want - 1:
+            # 行首禁则: the last character went down with the closing mark after it
+            assert "".join(c["text"] for c in nxt)[1] in CLOSING, text
+            continue
+        assert len(line) == want, text
+        assert abs(line[-1]["x1"] - RIGHT) < 0.5, text                  # flush right
+        if any(a in PUNCT and b in PUNCT for a, b in zip(text, text[1:])):
+            continue  # a squeezed pair (标点挤压) moves what follows it off the columns
+        for c in line:                                                  # each in its column
+            column = (c["x0"] - LEFT) / PITCH
+            assert abs(column - round(column)) * PITCH < 0.5, (text, c["text"])
+        counted[want] += 1
+    assert counted[28] >= 25 and counted[26] >= 5, counted  # the seed: 31 and 6
+
+
+@pytest.fixture(scope="module")
+def secret_copy(sample, tmp_path_factory):
+    """The seed issue classified 机密 (so numbered), and copy 000007 of it."""
+    import shutil
+
+    from bulletin import copies
+    from bulletin.commands.published import read_series as load_series
+    from bulletin.errors import Report
+
+    root = tmp_path_factory.mktemp("secret")
+    shutil.copy(sample[0] / "bulletin.yaml", root)
+    (root / "issues").mkdir()
+    text = (sample[0] / "issues" / "2018-02.md").read_text(encoding="utf-8")
+    (root / "issues" / "2018-02.md").write_text(text.replace("total: 42\n", "total: 42\nclassification: 机密★1年\n"),
+                                                encoding="utf-8")
+    series = load_series(root, Report())
+    edition = series.editions[0]
+    path = root / "copy.pdf"
+    path.write_bytes(copies.render_copy(edition, series.publication, root, 7))
+    return path
+
+
+def test_classification_and_copy_number_top_left(secret_copy):
+    with pdfplumber.open(secret_copy) as pdf:
+        page = pdf.pages[0]
+        lines = {}
+        for c in page.chars:
+            lines.setdefault(round(c["top"], 1), []).append(c)
+        first, second = [sorted(cs, key=lambda c: c["x0"]) for _, cs in sorted(lines.items())[:2]]
+    assert "".join(c["text"] for c in first) == "000007"
+    assert "".join(c["text"] for c in second) == "机密★1年"                  # one line
+    for line in (first, second):
+        assert line[0]["x0"] / MM == pytest.approx(28, abs=0.1)              # flush left in the type area
+    assert (page.height - first[0]["matrix"][5]) / MM - 0.88 * 16 / MM == pytest.approx(37, abs=1)  # first line
+    assert all("Sans" in c["fontname"] for c in second)                      # 黑体

@@ -59,9 +59,9 @@ def test_heading_levels_use_hei_kai_and_fang(styled):
     assert all("Serif" in c["fontname"] and "Bold" in c["fontname"] for c in chars_of(pdf, "检查工作全面展开"))
     assert all("Sans" in c["fontname"] for c in chars_of(pdf, "一、主要做法"))          # 黑体
     assert all("UKai" in c["fontname"] for c in chars_of(pdf, "（一）强化统筹"))        # 楷体
-    assert all("Serif" in c["fontname"] for c in chars_of(pdf, "明确分工"))             # 仿宋
+    assert all("Fang" in c["fontname"] for c in chars_of(pdf, "明确分工"))              # 仿宋 (FandolFang)
     para = chars_of(pdf, "正文段落文字")
-    assert para[0]["x0"] / MM == pytest.approx(28 + 32 / MM, abs=0.3)                 # indented two characters
+    assert para[0]["x0"] / MM == pytest.approx(28 + 2 * 156 / 28, abs=0.02)           # indented two grid cells
 
 
 def test_table_has_its_caption(styled):
@@ -86,7 +86,7 @@ def test_half_width_punctuation_warned_and_fixed(make_ws):
     assert proc.returncode == 0
     assert "issues/2018-01.md:8:5: warning: half-width ',' in Chinese text; write '，'" in proc.stderr
     assert proc.stderr.count("warning: half-width") == 4
-    assert "fonts: 仿宋 → Noto Serif CJK SC" in proc.stderr
+    assert "fonts: 仿宋 → FandolFang" in proc.stderr  # the free 仿宋 stands in for FangSong
     proc = run("check", "--fix", cwd=root, check=True)
     assert "fixed 4 punctuation mark(s) in issues/2018-01.md" in proc.stderr
     data = (root / "issues" / "2018-01.md").read_bytes().decode("utf-8")
@@ -104,3 +104,89 @@ def test_english_has_latin_fonts_and_a_neutral_colour(make_ws):
     assert title and all(tuple(round(v, 2) for v in c["non_stroking_color"]) != (0, 0.8, 0.8, 0) for c in title)
     body = chars_of(root / "output" / "2019-01.pdf", "The plan was adopted")
     assert all("CJK" not in c["fontname"] for c in body)
+
+
+def test_english_notes_and_captions_in_a_proportional_latin_face(make_ws):
+    body = ("::: note\nThis issue reports the spring inspection.\n:::\n\n## Clean air\n\nThe plan was adopted.\n\n"
+            ": Table 1 Inspections in spring, by district\n\n| District | Firms |\n| --- | --- |\n"
+            "| North | 12 |\n")
+    root = make_ws({"2019-01.md": issue(1, "2019-01-08", body=body)},
+                   config="title: City Bulletin\npublisher: City Office\nlanguage: en\n")
+    run("build", cwd=root, check=True)
+    pdf = root / "output" / "2019-01.pdf"
+    for text in ("This issue reports the spring inspection", "Inspections in spring"):
+        chars = [c for c in chars_of(pdf, text) if c["text"].strip()]
+        assert all("UKai" not in c["fontname"] and "Mono" not in c["fontname"] for c in chars), text
+        widths = {c["text"]: round(c["width"], 1) for c in chars}
+        assert widths["i"] < widths["s"] < widths["o"], widths  # proportional, not fixed-width letters
+    # the caption is as wide as the type area: its long line does not wrap at the table's width
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[0].extract_words()
+        top = {w["text"]: round(w["top"]) for w in words}
+        assert top["Table"] == top["district"] < top["District"]  # one line, above the table
+        rules = [r for r in doc.pages[0].rects + doc.pages[0].lines if r["width"] > 100]
+    assert max(r["width"] for r in rules) / MM == pytest.approx(156, abs=0.5)
+
+
+def test_adjacent_punctuation_is_squeezed_and_the_edge_stays_flush(make_ws):
+    # “…”，and 。“ at every position of a line, so that pairs fall inside justified lines
+    sentence = "专家汇报了“分析报告”，会议。“方案”、“项目”等成果"
+    body = "## 挤压\n\n" + "\n\n".join("国" * k + sentence * 4 for k in range(0, 28, 3)) + "\n"
+    root = make_ws({"2018-01.md": f"---\nissue: 1\ndate: 2018-01-05\n---\n\n{body}"})
+    run("build", cwd=root, check=True)
+    pairs, right = 0, (28 + 156) * MM
+    with pdfplumber.open(root / "output" / "2018-01.pdf") as pdf:
+        for page in pdf.pages:
+            lines = {}
+            for c in page.chars:
+                if abs(c["size"] - 16) < 0.1 and "Fang" in c["fontname"]:
+                    lines.setdefault(round(c["matrix"][5], 1), []).append(c)
+            ordered = [sorted(cs, key=lambda c: c["x0"]) for _, cs in sorted(lines.items(), reverse=True)]
+            for line, nxt in zip(ordered, ordered[1:]):
+                if nxt[0]["x0"] / MM > 28.5:
+                    continue  # the last line of a paragraph is not justified
+                assert abs(line[-1]["x1"] - right) < 0.5, "".join(c["text"] for c in line)
+                for a, b, after in zip(line, line[1:], line[2:]):
+                    if a["text"] in "”。" and b["text"] in "，“、" and after["text"] not in "，。、“”":
+                        pairs += 1
+                        squeezed = b["x0"] - a["x0"]
+                        normal = after["x0"] - b["x0"]
+                        assert normal - squeezed == pytest.approx(8, abs=1.5), "".join(c["text"] for c in line)
+    assert pairs > 20
+
+
+def test_a_title_never_ends_with_one_character_alone(make_ws):
+    title = "全市生态环境保护督察反馈问题整改工作推进会顺利召开"  # 25 characters at 18 pt, 24 to a line
+    assert len(title) == 25
+    root = make_ws({"2018-01.md": f"---\nissue: 1\ndate: 2018-01-05\n---\n\n## {title}\n\n正文。\n"})
+    run("build", cwd=root, check=True)
+    with pdfplumber.open(root / "output" / "2018-01.pdf") as pdf:
+        chars = [c for c in pdf.pages[0].chars if abs(c["size"] - 18) < 0.1 and c["text"] != "\u2060"]
+    lines = {}
+    for c in chars:
+        lines.setdefault(round(c["top"]), []).append(c["text"])
+    assert "".join(t for _, ts in sorted(lines.items()) for t in ts) == title
+    assert len(lines) == 2 and min(len(ts) for ts in lines.values()) >= 2, lines
+
+
+def test_doctor_names_the_body_face_and_how_to_get_fandolfang(monkeypatch):
+    from bulletin import doctor, fonts
+
+    here = doctor.checks()
+    body = next(c for c in here if c.name == "font for body 仿宋")
+    assert body.ok and "FandolFang" in body.detail  # installed by 'make system' on this machine
+    # a machine with Noto CJK only: the body in Noto Serif, and doctor says how to get the 仿宋
+    monkeypatch.setattr(fonts, "families", lambda: frozenset({"Noto Serif CJK SC", "Noto Sans CJK SC",
+                                                              "AR PL UKai CN"}))
+    checks = doctor.checks()
+    body = next(c for c in checks if c.name == "font for body 仿宋")
+    assert body.ok and body.detail == "Noto Serif CJK SC (in place of FangSong)"
+    advice = next(c for c in checks if c.name == "free face for body 仿宋")
+    assert not advice.ok and not advice.required and "FandolFang" in advice.detail
+    assert "scripts/fandol-fonts.sh" in advice.fix
+    # with the commercial face, nothing to advise
+    monkeypatch.setattr(fonts, "families", lambda: frozenset({"FangSong", "Noto Serif CJK SC", "Noto Sans CJK SC",
+                                                              "AR PL UKai CN"}))
+    checks = doctor.checks()
+    assert next(c for c in checks if c.name == "font for body 仿宋").detail == "FangSong"
+    assert not any(c.name.startswith("free face") for c in checks)

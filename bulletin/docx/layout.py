@@ -44,8 +44,8 @@ CHAR_SPACE = math.floor((TEXT_WIDTH / 20 / CHARS - BODY_PT) * 4096)
 CHAR = round((BODY_PT + CHAR_SPACE / 4096) * 20)  # one grid character in twips, for indents
 
 
-def _fallback(role: str) -> str:
-    """The free face the PDF falls back to for a role of bulletin/fonts.py."""
+def _fallback(role: str) -> tuple[str, ...]:
+    """The free faces the PDF falls back to for a role of bulletin/fonts.py, in order."""
     return next(free for name, _, free, _ in theme_fonts.ROLES if name.endswith(role))
 
 
@@ -53,11 +53,11 @@ def _fallback(role: str) -> str:
 # written as the font table's comma-separated w:altName; (w:family, w:pitch) help Word choose a
 # substitute of the same kind when none is installed.
 FACES = {
-    "仿宋_GB2312": (("仿宋", "FangSong", _fallback("仿宋")), "modern", "fixed"),
-    "方正小标宋简体": (("FZXiaoBiaoSong-B05S", "Noto Serif CJK SC Black", _fallback("宋体")), "roman", "variable"),
-    "黑体": (("SimHei", _fallback("黑体")), "modern", "fixed"),
-    "楷体": (("KaiTi", "楷体_GB2312", _fallback("楷体")), "modern", "fixed"),
-    "宋体": (("SimSun", _fallback("宋体")), "roman", "variable"),
+    "仿宋_GB2312": (("仿宋", "FangSong", *_fallback("仿宋")), "modern", "fixed"),
+    "方正小标宋简体": (("FZXiaoBiaoSong-B05S", "Noto Serif CJK SC Black", *_fallback("宋体")), "roman", "variable"),
+    "黑体": (("SimHei", *_fallback("黑体")), "modern", "fixed"),
+    "楷体": (("KaiTi", "楷体_GB2312", *_fallback("楷体")), "modern", "fixed"),
+    "宋体": (("SimSun", *_fallback("宋体")), "roman", "variable"),
     "Noto Serif": (("DejaVu Serif",), "roman", "variable"),
     "Noto Sans Mono CJK SC": (("DejaVu Sans Mono",), "modern", "fixed"),
 }

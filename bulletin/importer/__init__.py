@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import numbering, workspace
+from .. import workspace
 from ..errors import BulletinError, Location, Report
 from ..i18n import _
 from ..model import REGULAR

@@ -13,7 +13,11 @@ Two details make the edge exact rather than nearly so:
   1/1000 em (`int(kerning)` in draw/text.py), so the spacing is chosen in
   whole units, asked for with half a unit to spare, and the remainder of the
   slack goes one unit each to the first characters of the line;
-- a text box whose characters need two spacings is split in two.
+- a text box whose characters need different spacings is cut where they change.
+
+Adjacent full-width punctuation is squeezed on justified lines (标点挤压): the
+first mark of a pair gives up the blank half of its em, and the other gaps
+take up the room, so the right edge stays flush.
 
 This replaces one function of WeasyPrint's layout; `install()` checks that
 the pieces it needs exist and otherwise leaves WeasyPrint as it is.  The
@@ -25,7 +29,13 @@ import math
 import re
 from types import SimpleNamespace
 
+from markupsafe import Markup
+
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CLOSING = "，。、；：！？）》」』】〕”’"
+OPENING = "（《「『【〔“‘"
+PUNCT = frozenset(CLOSING + OPENING)
+HALF = 500  # half an em, in the 1/1000 em of the spacing
 _installed = False
 
 
@@ -66,9 +76,11 @@ def flatten(box, out):
             return None
     return out
 
+
 def spacing_px(style) -> float:
     value = style["letter_spacing"]
     return 0.0 if value == "normal" else value
+
 
 def relayout(context, box, units: int) -> None:
     """Lay the box out again with `units` 1/1000 em after each character."""
@@ -85,6 +97,7 @@ def relayout(context, box, units: int) -> None:
     box.style, box.pango_layout = style, layout
     box.width = glyphs + len(box.text) * units * size / 1000  # as the PDF will draw it
 
+
 def justify_line(context, line, extra_width):
     runs = flatten(line, [])
     text = "".join(b.text for _, b in runs) if runs else ""
@@ -97,18 +110,16 @@ def justify_line(context, line, extra_width):
     glyphs = sum(b.width - len(b.text) * spacing_px(b.style) for _, b in runs)
     right = line.position_x + line.width + extra_width
     total = round((right - runs[0][1].position_x - glyphs) / unit)  # whole units, all gaps
-    base = math.floor(total / (count - 1))
-    wider = total - base * (count - 1)  # the first `wider` characters get one unit more
+    units = spacings(text[:count], total)
 
     shift, seen = 0.0, 0
     for parent, box in runs:
         n, old_x, old_width = len(box.text), box.position_x, box.width
-        split = min(max(wider - seen, 0), n)
-        pieces = [(t, u) for t, u in ((box.text[:split], base + 1), (box.text[split:], base)) if t]
+        pieces = _pieces(box.text, units[seen:seen + n] + [units[-1]] * max(0, seen + n - len(units)))
         new_boxes = [box] if len(pieces) == 1 else [box.copy_with_text(t) for t, _ in pieces]
         x = old_x + shift
-        for piece, (_, units) in zip(new_boxes, pieces):
-            relayout(context, piece, units)
+        for piece, (_, each) in zip(new_boxes, pieces):
+            relayout(context, piece, each)
             piece.position_x = x
             x += piece.width
         if len(new_boxes) > 1:
@@ -122,3 +133,49 @@ def justify_line(context, line, extra_width):
             parent.width = last.position_x + last.width - parent.position_x
     line.width = right - line.position_x
 
+
+# the last two visible characters of an HTML line, with any tags between and after them
+# (an entity such as &amp; at the end is left alone)
+_LAST_TWO = re.compile(r"([^<>\s&;])((?:<[^>]*>)*)([^<>\s&;])((?:<[^>]*>|\s)*)$")
+
+
+def keep_last(html) -> Markup:
+    """A title with a word joiner (U+2060) before its last character: a title that wraps
+    never leaves one character alone on its last line.  For the PDF only: in the web
+    page the joiner would split the word for search."""
+    safe = html if isinstance(html, Markup) else Markup.escape(html)
+    return Markup(_LAST_TWO.sub("\\1\\2\u2060\\3\\4", str(safe), count=1))
+
+
+def squeezed(text: str) -> list[int]:
+    """Indexes of the marks whose blank half is taken out (标点挤压): the first of two
+    adjacent full-width marks, as Word and WPS do (clreq, punctuation width adjustment).
+    An opening mark before a closing one, as in （）, keeps its width: their ink would meet."""
+    return [i for i in range(len(text) - 1)
+            if text[i] in PUNCT and text[i + 1] in PUNCT and not (text[i] in OPENING and text[i + 1] in CLOSING)]
+
+
+def spacings(text: str, total: int) -> list[int]:
+    """The spacing after each character, in 1/1000 em, so that the gaps of the line sum to
+    `total`: a squeezed mark gives up half an em and the rest share the slack, the first
+    characters one unit more while the remainder lasts."""
+    squeeze = set(squeezed(text))
+    gaps = len(text) - 1
+    free = total + HALF * len(squeeze)
+    base = math.floor(free / gaps)
+    wider = free - base * gaps
+    units = []
+    for i in range(len(text)):
+        units.append(base + (1 if i < wider else 0) - (HALF if i in squeeze else 0))
+    return units
+
+
+def _pieces(text: str, units: list[int]) -> list[tuple[str, int]]:
+    """The text cut where the spacing changes: one box per spacing."""
+    out: list[tuple[str, int]] = []
+    for ch, u in zip(text, units):
+        if out and out[-1][1] == u:
+            out[-1] = (out[-1][0] + ch, u)
+        else:
+            out.append((ch, u))
+    return out

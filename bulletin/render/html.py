@@ -11,7 +11,8 @@ from . import theme
 
 
 def context(edition: Edition, pub: Publication, medium: str, archival: bool = False,
-            site: dict | None = None) -> dict:
+            site: dict | None = None, copy: int | None = None) -> dict:
+    """`copy`: the number of a numbered copy (份号), printed top left; None for the edition."""
     issue = edition.issue
 
     def with_images(html: str) -> Markup:
@@ -24,7 +25,7 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
         "medium": medium,                 # "screen" (the HTML edition) or "print" (the PDF)
         "archival": archival,             # the PDF/A copy of a published edition: sRGB colours
         "site": site,                     # in the archive: year page, previous and next edition
-        "settings": {"contents_pages": pub.contents_pages, "footer": pub.footer},
+        "settings": {"contents_pages": pub.contents_pages, "footer": pub.footer, "duplex": pub.duplex},
         "edition": edition,
         "issue": issue,
         "lang": issue.language,
@@ -39,6 +40,15 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
         ],
         "preamble_html": with_images(issue.preamble_html),
         "recipients": issue.recipients,
+        "attachments": [
+            {"title": a.title, "kind": a.kind, "pages": a.pages, "asset": a.asset,
+             "file": a.source.relative_to(pub.root).as_posix() if a.source.is_relative_to(pub.root) else "",
+             "body_html": with_images(a.body_html),
+             "articles": [{**vars(x), "title_html": [Markup(h) for h in x.title_html],
+                           "body_html": with_images(x.body_html)} for x in a.articles]}
+            for a in issue.attachments
+        ],
+        "copy_label": f"{copy:06d}" if copy is not None else "",
         "fields": issue.fields,
         "pdf_name": edition.pdf_name,
         "generator": f"bulletin {__version__}",
@@ -46,5 +56,5 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
 
 
 def render(edition: Edition, pub: Publication, env, medium: str, archival: bool = False,
-           site: dict | None = None) -> str:
-    return theme.render(env, "edition.html", **context(edition, pub, medium, archival, site))
+           site: dict | None = None, copy: int | None = None) -> str:
+    return theme.render(env, "edition.html", **context(edition, pub, medium, archival, site, copy))

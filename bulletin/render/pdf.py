@@ -5,12 +5,13 @@ import datetime
 import importlib
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from . import cdefs, cjk, patches, speedups
+from . import cdefs, cjk, pages, patches, speedups
+from .attach import finish_pdf, placements
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Source:
 class PDF:
     data: bytes
     pages: int
+    notes: list[str] = field(default_factory=list)  # warnings for the user (pages.settle)
 
 
 class _Collect(logging.Handler):
@@ -120,7 +122,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     silently lack something.
     """
     load()
-    from weasyprint import HTML, Attachment
+    from weasyprint import CSS, HTML, Attachment
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = confined_fetcher(root)
@@ -134,9 +136,11 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
         }
     with _weasyprint_warnings() as warnings:
         try:
-            document = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher) \
-                .render(font_config=font_config())
-            data = document.write_pdf(**options)
+            source_html = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher)
+            # laid out again where the 版记 falls wrong (duplex, a page of its own): pages.py
+            document, notes = pages.settle(lambda extra: source_html.render(
+                font_config=font_config(), stylesheets=[CSS(string=css) for css in extra]))
+            data = finish_pdf(document.write_pdf(**options), placements(document), root)
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
                                 "flatten the deepest lists, quotes or emphasis") from None
@@ -151,4 +155,4 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
         more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
         raise BulletinError(f"WeasyPrint: {warnings[0]}{more}", Location(source),
                             "the edition was not written; fix the cause and build again")
-    return PDF(data, len(document.pages))
+    return PDF(data, len(document.pages), notes)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..errors import BulletinError, Location
 from ..workspace import theme_dir
+from .cjk import keep_last
 
 EXTRA_CSS = "extra.css"
 # The files no edition (PDF or web page) is made from: the archive's pages, the feed and
@@ -53,6 +54,7 @@ def environment(overrides: Path | None, theme: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["stylesheet"] = lambda *names: _stylesheet(env, names)
+    env.filters["keep_last"] = keep_last
     return env
 
 

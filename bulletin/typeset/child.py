@@ -3,7 +3,9 @@ each job's formats until told to stop.  Only this side of the fork imports it.""
 from __future__ import annotations
 
 import gc
+import os
 import resource
+import traceback
 from multiprocessing.connection import Connection
 
 from .. import trace
@@ -29,6 +31,8 @@ def serve(fd: int) -> None:
             try:
                 result = render(job)
             except Exception as exc:  # noqa: BLE001 - a bug must cost one edition, not the build
+                if os.environ.get("BULLETIN_DEBUG"):
+                    traceback.print_exc()
                 result = failed(job, _("internal error while typesetting: {error}").format(
                     error=f"{type(exc).__name__}: {exc}"),
                     _("this is a bug in bulletin or WeasyPrint; please report it with the issue file"))

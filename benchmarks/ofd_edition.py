@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the OFD edition costs: conversion time against a cold PDF build, and size against the PDF.
 
-    .venv/bin/python benchmarks/ofd.py [--pairs 5]
+    .venv/bin/python benchmarks/ofd_edition.py [--pairs 5]
 
 Builds the sample publication cold (`bulletin build --jobs 1` into an empty output/, a fresh process),
 then converts every edition's PDF to OFD in one fresh process, as a typesetting worker would after

@@ -2,7 +2,7 @@
 against a cold `bulletin build` of the same workspace (PDF, web pages, search), timed as
 neighbours in pairs; prints the median ratio.  Target: at most 0.30.
 
-    .venv/bin/python benchmarks/docx.py [--pairs 5]
+    .venv/bin/python benchmarks/docx_edition.py [--pairs 5]
 """
 import sys
 from pathlib import Path
