@@ -26,18 +26,29 @@ class AddressBook:
     def __init__(self, path: Path, addresses: dict[str, tuple[str, ...]], groups: dict[str, tuple[str, ...]]):
         self.path, self.addresses, self.groups = path, addresses, groups
 
-    def resolve(self, name: str, seen: tuple[str, ...] = ()) -> tuple[str, ...]:
+    def resolve(self, name: str) -> tuple[str, ...]:
         """The addresses of a name; () if it is unknown."""
+        return tuple(address for _, address in self.named(name))
+
+    def named(self, name: str, seen: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+        """(display name, address) of each address behind a name; a group's members keep their
+        own names, as an office's mail shows them ("市委办" <swb@...>).  () if it is unknown."""
         if name in seen:
             raise BulletinError(f"group '{name}' contains itself ({' → '.join((*seen, name))})", Location(self.path))
-        out: list[str] = list(self.addresses.get(name, ()))
+        out = [(name, a) for a in self.addresses.get(name, ())]
         for member in self.groups.get(name, ()):
-            got = self.resolve(member, (*seen, name))
+            got = self.named(member, (*seen, name))
             if not got:
                 raise BulletinError(f"group '{name}' names '{member}', which has no address", Location(self.path),
                                     f"add '{member}' under addresses:")
             out += got
-        return tuple(dict.fromkeys(out))
+        first: dict[str, str] = {}
+        for display, address in out:
+            first.setdefault(address, display)
+        return tuple((display, address) for address, display in first.items())
+
+    def names(self) -> list[str]:
+        return sorted({*self.addresses, *self.groups})
 
 
 def load(root: Path, report: Report) -> AddressBook:

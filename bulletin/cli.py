@@ -290,43 +290,43 @@ def serve(ctx, port):
 
 @main.command(name="send")
 @click.argument("issue")
-@click.option("--dry-run", is_flag=True, help="Write the messages as .eml files in output/mail/ and send nothing.")
-@click.option("--status", "show_status", is_flag=True, help="Show who received the edition, when, and the message id.")
+@click.option("--dry-run", is_flag=True, help="Write the messages as .eml files in .bulletin/mail/ and send nothing.")
+@click.option("--status", "show_status", is_flag=True,
+              help="Show, per recipient, what the delivery log knows: delivered, refused, uncertain or not sent.")
+@click.option("--to", "to", metavar="NAME",
+              help="Send one copy to NAME (a name of recipients.yaml, or an address) and no one else; "
+                   "the others' delivery records are untouched.")
+@click.option("--resend-uncertain", is_flag=True,
+              help="Send again to those a broken-off send left uncertain (they may get two copies).")
 @click.pass_context
 @_guarded
-def send_(ctx, issue, dry_run, show_status):
-    """Send a published edition's PDF to its 主送 (To) and 抄送 (Cc) recipients.
+def send_(ctx, issue, dry_run, show_status, to, resend_uncertain):
+    """Send a published edition's PDF to the recipients it was published for.
 
     Addresses come from recipients.yaml; SMTP settings from bulletin.yaml
     (smtp:), the password from the environment variable BULLETIN_SMTP_PASSWORD.
-    A rerun sends only to those whose server has not accepted it yet.
+    Each recipient gets it at most once: a rerun sends only to those whose
+    server has not accepted it, and holds back those left uncertain.
     """
     from . import send as sending
+    from .i18n import _
 
     root = _root(ctx)
     if show_status:
         with _reporting() as report:
             edition, rows = sending.status(root, issue, report)
         click.echo(f"{edition.name} {edition.period_label}")
-        for r, entry in rows:
-            state = entry["status"] if entry else "not sent"
-            when = entry["at"] if entry else ""
-            mid = entry["message_id"] if entry and entry["status"] == "sent" else ""
-            click.echo(f"  {state:9} {r.address:32} {r.name} ({'主送' if r.role == 'main' else '抄送'}) {when} {mid}".rstrip())
+        for r, state in rows:
+            click.echo(sending.status_line(r, state))
         return
     with _reporting() as report:
-        outcome = sending.send(root, issue, report, dry_run=dry_run, say=_say)
+        outcome = sending.send(root, issue, report, dry_run=dry_run, to=to, resend_uncertain=resend_uncertain,
+                               say=_say)
     for path in outcome.eml:
-        click.echo(f"wrote {_shown(path)}")
-    for r in outcome.sent:
-        click.echo(f"sent to {r.address} ({r.name})")
-    for r, why in outcome.failed:
-        click.echo(f"failed: {r.address} ({r.name}): {why}", err=True)
-    for r, why in outcome.deferred:
-        click.echo(f"not delivered yet: {r.address} ({r.name}): {why}; run send again later", err=True)
-    if outcome.skipped and not outcome.sent and not outcome.failed and not outcome.deferred and not dry_run:
-        click.echo(f"all {len(outcome.skipped)} recipient(s) have received it already", err=True)
-    if outcome.failed or outcome.deferred:
+        click.echo(_("wrote {path}").format(path=_shown(path)))
+    for line in sending.outcome_lines(outcome, dry_run):
+        click.echo(line, err=True)
+    if not outcome.complete:
         sys.exit(1)
 
 

@@ -42,6 +42,7 @@ class Publication:
     contents_pages: bool = False
     footer: str = "seed"
     smtp: dict[str, Any] = field(default_factory=dict)
+    mail: dict[str, Any] = field(default_factory=dict)  # how `send` writes the mail (signature, ...)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
