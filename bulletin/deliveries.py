@@ -11,6 +11,8 @@ recipient (address, name, role, To or Cc) and a status:
               the end of DATA (2xx)
   uncertain   the message was sent in full but its reply never came
   deferred    a temporary refusal (4xx) or a dropped line before the end
+
+A line past RCPT also keeps `rcpt_code`, the server's reply to that recipient's RCPT.
   refused     a permanent refusal (5xx)
 
 A recipient's state is its latest line: a crash between `in_flight` and the

@@ -265,6 +265,8 @@ def _entry(job: Job, r: Recipient, mid: str, txn: str, attempt: int, status: str
              "attempt": attempt, "status": status}
     if reply is not None:
         entry.update(code=reply.code, reply=reply.text[:300], step=reply.step)
+        if reply.rcpt_code is not None:
+            entry["rcpt_code"] = reply.rcpt_code  # what the server said to RCPT before this
     if r.role == COPY:
         entry["copy"] = True
     return entry

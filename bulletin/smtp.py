@@ -35,6 +35,7 @@ class Reply:
     code: int | None   # None: no reply came (the line dropped, or timed out)
     text: str
     step: str          # connect, mail, rcpt, data (the DATA command), end (the message's end)
+    rcpt_code: int | None = None  # past RCPT: the server's reply to this recipient's RCPT
 
     def shown(self) -> str:
         return f"{self.code} {self.text}" if self.code is not None else self.text
@@ -130,22 +131,23 @@ class Session:
         if not accepted:
             c.rset()
             return replies
+        at_rcpt = {a: replies[a].code for a in accepted}
         code, text = c.docmd("DATA")
         if code != 354:
             return self._abandon(replies, accepted, Reply(code, _text(text), "data"))
         in_flight(accepted)
         for a in accepted:
-            replies[a] = Reply(None, _("no reply after the message was sent"), "end")
+            replies[a] = Reply(None, _("no reply after the message was sent"), "end", at_rcpt[a])
         try:
             c.send(_LEADING_DOT.sub(b"..", payload).rstrip(b"\r\n") + b"\r\n.\r\n")
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             # The message's end did not leave: no server can have accepted it.
             self._drop()
             lost = _("the connection was lost while sending: {why}").format(why=exc)
-            return {**replies, **{a: Reply(None, lost, "data") for a in accepted}}
+            return {**replies, **{a: Reply(None, lost, "data", at_rcpt[a]) for a in accepted}}
         code, text = c.getreply()  # a drop here leaves the "end" replies: uncertain
         for a in accepted:
-            replies[a] = Reply(code, _text(text), "end")
+            replies[a] = Reply(code, _text(text), "end", at_rcpt[a])
         if code == 421:
             self._drop()
         return replies
@@ -160,7 +162,8 @@ class Session:
                 self.client.rset()
             except (smtplib.SMTPException, OSError):
                 self._drop()
-        return {**replies, **{a: reply for a in addresses if (replies[a].code or 0) < 400}}
+        return {**replies, **{a: Reply(reply.code, reply.text, reply.step, replies[a].code)
+                              for a in addresses if (replies[a].code or 0) < 400}}
 
 
 def _text(text: bytes | str) -> str:

@@ -269,7 +269,7 @@ def test_one_message_to_and_cc_with_the_pdf(ws, smtp):
     assert "清远市环境监测系统工作座谈会顺利举行" in text and "https://www.example.gov.cn/jianbao/2018-02.html" in text
     assert 'href="https://www.example.gov.cn/jianbao/2018-02.html#a2"' in html
     assert [e["status"] for e in log(ws)] == ["in_flight"] * 13 + ["delivered"] * 13
-    assert {e["code"] for e in log(ws) if e["status"] == "delivered"} == {250}
+    assert {(e["rcpt_code"], e["code"]) for e in log(ws) if e["status"] == "delivered"} == {(250, 250)}
     assert {e["message_id"] for e in log(ws)} == {msg["Message-ID"]}
     assert {e["role"] for e in log(ws)} == {"main", "cc"}
     agree(server, ws)
@@ -295,6 +295,10 @@ def test_a_421_at_rcpt_loses_nobody_and_reports_nobody_falsely(ws, smtp):
     assert set(got) == set(ALL) and set(said.values()) == {"delivered"}
     first = [e for e in log(ws) if e["attempt"] == 1]
     assert {e["status"] for e in first} == {"deferred"} and {e["code"] for e in first} == {421}
+    # Accepted at RCPT before the 421 (yet not delivered), refused by it, or never asked.
+    assert [e.get("rcpt_code") for e in first if e["address"] in ALL[:5]] == [250] * 5
+    assert [(e["step"], e.get("rcpt_code")) for e in first if e["address"] == "rd@qy.example.cn"] == [("rcpt", None)]
+    assert {e.get("rcpt_code") for e in first if e["address"] in ALL[6:]} == {None}
 
 
 def test_a_451_at_rcpt_delays_that_recipient_only(ws, smtp):
