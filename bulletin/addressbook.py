@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import yamlsafe
 from .errors import BulletinError, Location, Report
+from .i18n import _
 from .workspace import read_text
 
 FILE = "recipients.yaml"
@@ -26,52 +27,69 @@ class AddressBook:
     def __init__(self, path: Path, addresses: dict[str, tuple[str, ...]], groups: dict[str, tuple[str, ...]]):
         self.path, self.addresses, self.groups = path, addresses, groups
 
-    def resolve(self, name: str, seen: tuple[str, ...] = ()) -> tuple[str, ...]:
+    def resolve(self, name: str) -> tuple[str, ...]:
         """The addresses of a name; () if it is unknown."""
+        return tuple(address for _, address in self.named(name))
+
+    def named(self, name: str, seen: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+        """(display name, address) of each address behind a name; a group's members keep their
+        own names, as an office's mail shows them ("市委办" <swb@...>).  () if it is unknown."""
         if name in seen:
-            raise BulletinError(f"group '{name}' contains itself ({' → '.join((*seen, name))})", Location(self.path))
-        out: list[str] = list(self.addresses.get(name, ()))
+            raise BulletinError(_("group '{name}' contains itself ({chain})").format(
+                name=name, chain=" → ".join((*seen, name))), Location(self.path))
+        out = [(name, a) for a in self.addresses.get(name, ())]
         for member in self.groups.get(name, ()):
-            got = self.resolve(member, (*seen, name))
+            got = self.named(member, (*seen, name))
             if not got:
-                raise BulletinError(f"group '{name}' names '{member}', which has no address", Location(self.path),
-                                    f"add '{member}' under addresses:")
+                raise BulletinError(_("group '{name}' names '{member}', which has no address").format(
+                    name=name, member=member), Location(self.path),
+                    _("add '{member}' under addresses:").format(member=member))
             out += got
-        return tuple(dict.fromkeys(out))
+        first: dict[str, str] = {}
+        for display, address in out:
+            first.setdefault(address, display)
+        return tuple((display, address) for address, display in first.items())
+
+    def names(self) -> list[str]:
+        return sorted({*self.addresses, *self.groups})
 
 
 def load(root: Path, report: Report) -> AddressBook:
     path = root / FILE
     if not path.exists():
-        raise BulletinError(f"there is no {FILE} in the workspace", Location(path),
-                            "write one: 'addresses:' with a line 'name: address' for each recipient")
+        raise BulletinError(_("there is no {file} in the workspace").format(file=FILE), Location(path),
+                            _("write one: 'addresses:' with a line 'name: address' for each recipient"))
     data = yamlsafe.load(read_text(path, root), path)
     if not isinstance(data, dict):
-        raise BulletinError(f"{FILE} must have 'addresses:' (and may have 'groups:')", Location(path, 1, 1))
+        raise BulletinError(_("{file} must have 'addresses:' (and may have 'groups:')").format(file=FILE),
+                            Location(path, 1, 1))
     addresses, groups = {}, {}
     for key, value in data.items():
         where = Location(path, *data.where[key])
         if key not in ("addresses", "groups"):
-            report.error(f"unknown section '{key}' in {FILE}", where, "use 'addresses:' and 'groups:'")
+            report.error(_("unknown section '{key}' in {file}").format(key=key, file=FILE), where,
+                         _("use 'addresses:' and 'groups:'"))
             continue
         if not isinstance(value, dict):
-            report.error(f"'{key}' must be a mapping of names", where)
+            report.error(_("'{key}' must be a mapping of names").format(key=key), where)
             continue
         for name, item in value.items():
             loc = Location(path, *value.where[name])
             items = item if isinstance(item, list) else [item]
             if not items or not all(isinstance(i, str) and i.strip() for i in items):
-                report.error(f"'{name}' must list one or more {'addresses' if key == 'addresses' else 'names'}", loc)
+                report.error((_("'{name}' must list one or more addresses") if key == "addresses" else
+                              _("'{name}' must list one or more names")).format(name=name), loc)
                 continue
             items = [i.strip() for i in items]
             if key == "addresses":
                 bad = [i for i in items if not _ADDRESS.match(i)]
                 if bad:
-                    report.error(f"'{bad[0]}' is not an e-mail address", loc, "write it as name@example.gov.cn")
+                    report.error(_("'{address}' is not an e-mail address").format(address=bad[0]), loc,
+                                 _("write it as name@example.gov.cn"))
                     continue
                 addresses[name] = tuple(items)
             else:
                 groups[name] = tuple(items)
     if report.errors:
-        raise BulletinError(f"{FILE} has errors; nothing was sent", Location(path))
+        raise BulletinError(_("{file} has errors; nothing was sent").format(file=FILE), Location(path))
     return AddressBook(path, addresses, groups)

@@ -258,15 +258,21 @@ def serve(ctx, port):
 
 
 @cli.command(name="send", help=_(
-    "Send a published edition's PDF to its 主送 (To) and 抄送 (Cc) recipients.\n\n"
+    "Send a published edition's PDF to the recipients it was published for.\n\n"
     "Addresses come from recipients.yaml; SMTP settings from bulletin.yaml (smtp:), the password from "
-    "the environment variable BULLETIN_SMTP_PASSWORD.  A rerun sends only to those whose server has "
-    "not accepted it yet."))
+    "the environment variable BULLETIN_SMTP_PASSWORD.  Each recipient gets it at most once: a rerun sends "
+    "only to those whose server has not accepted it, and holds back those left uncertain."))
 @click.argument("issue")
 @click.option("--dry-run", is_flag=True, help=_("Write the messages as .eml files in .bulletin/mail/ and send nothing."))
-@click.option("--status", "show_status", is_flag=True, help=_("Show who received the edition, when, and the message id."))
+@click.option("--status", "show_status", is_flag=True,
+              help=_("Show, per recipient, what the delivery log knows: delivered, refused, uncertain or not sent."))
+@click.option("--to", "to", metavar="NAME",
+              help=_("Send one copy to NAME (a name of recipients.yaml, or an address) and no one else; "
+                     "the others' delivery records are untouched."))
+@click.option("--resend-uncertain", is_flag=True,
+              help=_("Send again to those a broken-off send left uncertain (they may get two copies)."))
 @click.pass_context
-def send_(ctx, issue, dry_run, show_status):
+def send_(ctx, issue, dry_run, show_status, to, resend_uncertain):
     from . import send as sending
 
     root = _root(ctx)
@@ -274,27 +280,17 @@ def send_(ctx, issue, dry_run, show_status):
         with _reporting() as report:
             edition, rows = sending.status(root, issue, report)
         click.echo(f"{edition.name} {edition.period_label}")
-        for r, entry in rows:
-            state = entry["status"] if entry else _("not sent")
-            when = entry["at"] if entry else ""
-            mid = entry["message_id"] if entry and entry["status"] == "sent" else ""
-            role = _("主送") if r.role == "main" else _("抄送")
-            click.echo(f"  {state:9} {r.address:32} {r.name} ({role}) {when} {mid}".rstrip())
+        for r, state in rows:
+            click.echo(sending.status_line(r, state))
         return EXIT_OK
     with _reporting() as report:
-        outcome = sending.send(root, issue, report, dry_run=dry_run, say=_say)
+        outcome = sending.send(root, issue, report, dry_run=dry_run, to=to, resend_uncertain=resend_uncertain,
+                               say=_say)
     for path in outcome.eml:
         click.echo(_("wrote {path}").format(path=display_path(path)))
-    for r in outcome.sent:
-        click.echo(_("sent to {address} ({name})").format(address=r.address, name=r.name))
-    for r, why in outcome.failed:
-        click.echo(_("failed: {address} ({name}): {why}").format(address=r.address, name=r.name, why=why), err=True)
-    for r, why in outcome.deferred:
-        click.echo(_("not delivered yet: {address} ({name}): {why}; run send again later").format(
-            address=r.address, name=r.name, why=why), err=True)
-    if outcome.skipped and not outcome.sent and not outcome.failed and not outcome.deferred and not dry_run:
-        click.echo(_("all {n} recipient(s) have received it already").format(n=len(outcome.skipped)), err=True)
-    return EXIT_FAILED if outcome.failed or outcome.deferred else EXIT_OK
+    for line in sending.outcome_lines(outcome, dry_run):
+        click.echo(line, err=True)
+    return EXIT_OK if outcome.complete else EXIT_FAILED
 
 
 @cli.command(name="list", help=_("The editions, one a line: period label, date, first article's title."))

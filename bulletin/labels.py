@@ -127,3 +127,26 @@ def date_label(language: str, date: dt.date) -> str:
     if language == "en":
         return f"{date.day} {_EN_MONTHS[date.month - 1]} {date.year}"
     return f"{date.year}年{date.month}月{date.day}日"
+
+
+# The words of the mail `bulletin send` writes (bulletin/themes/*/mail.*), one table per language.
+MAIL = {
+    "zh-CN": {
+        "intro": "现将《{title}》{label}发给你们，请查收。",
+        "attachment": "附件",
+        "web": "网页版",
+        "marked": "【{mark}】",
+        "subject": "{mark}{title} {label}",
+    },
+    "en": {
+        "intro": "Please find attached {title}, {label}.",
+        "attachment": "Attachment",
+        "web": "On the web",
+        "marked": "[{mark}] ",
+        "subject": "{mark}{title} {label}",
+    },
+}
+
+
+def mail_words(language: str) -> dict[str, str]:
+    return MAIL[language]

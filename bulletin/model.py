@@ -70,6 +70,7 @@ class Publication:
     numbered: bool = False   # every issue carries a copy number (份号)
     duplex: bool = False     # printed on both sides: the 版记 on an even page
     smtp: dict[str, Any] = field(default_factory=dict)
+    mail: dict[str, Any] = field(default_factory=dict)  # how `send` writes the mail (signature, ...)
     extra: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)  # classification, copies, editor... for every issue
 

@@ -12,6 +12,7 @@ recomputes every hash and reports any difference.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from . import __version__, fonts, images, numbering, workspace
 from .errors import BulletinError, Location, Report
+from .i18n import _
 from .model import Edition, Issue, Publication
 from .render import html as html_render
 from .render import pdf as pdf_render
@@ -52,10 +54,12 @@ def load_manifest(root: Path) -> dict:
                             "restore it from version control") from None
 
 
-def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: dict[Path, str]) -> set[Path]:
-    """Published issues whose source changed since: errors; returns their paths.
+def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: dict[Path, str],
+                    pub: Publication | None = None) -> set[Path]:
+    """Published issues whose source, images or page settings changed since: errors; returns their paths.
 
-    `digests`: the SHA-256 of each issue file, as the build has read them already."""
+    `digests`: the SHA-256 of each issue file, as the build has read them already;
+    `pub`: the settings, read again from bulletin.yaml when not given."""
     records = load_manifest(root)["editions"]
     changed = set()
     for issue in issues:
@@ -66,7 +70,48 @@ def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: di
                          Location(issue.source),
                          f"undo the change, or issue it again: bulletin publish {name} --reissue")
             changed.add(issue.source)
+        elif record and "inputs" in record:
+            pub = pub or workspace.load_publication(root, Report())
+            for what, where in inputs_changed(issue, pub, root, record["inputs"]):
+                report.error(_("{name} was published on {date} and {what} has changed since").format(
+                    name=name, date=record["published"], what=what), Location(where),
+                    _("undo the change, or issue it again: bulletin publish {name} --reissue").format(name=name))
+                changed.add(issue.source)
     return changed
+
+
+def recorded_recipients(issue: Issue) -> list[dict]:
+    """The recipients as the edition prints them, in order: each name with its role (主送 main,
+    抄送 cc, or any other list of `Recipients`), so that `send` mails what was published."""
+    return [{"name": name, "role": f.name} for f in dataclasses.fields(issue.recipients)
+            for name in getattr(issue.recipients, f.name)]
+
+
+def settings_sha256(issue: Issue, pub: Publication) -> str:
+    """The settings of bulletin.yaml that reach this edition's page, as the issue resolved them."""
+    page = {"title": issue.title, "publisher": issue.publisher, "language": issue.language,
+            "recipients": recorded_recipients(issue), "theme": pub.theme, "footer": pub.footer,
+            "contents_pages": pub.contents_pages, "extra": pub.extra}
+    text = json.dumps(page, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inputs(issue: Issue, pub: Publication, root: Path) -> dict:
+    """SHA-256 of what shapes the edition besides its source: every image it uses, its settings."""
+    return {"images": {_rel(a.source, root): sha256(a.source) if a.source.is_file() else None
+                       for a in issue.assets},
+            "settings_sha256": settings_sha256(issue, pub)}
+
+
+def inputs_changed(issue: Issue, pub: Publication, root: Path, recorded: dict) -> list[tuple[str, Path]]:
+    """What differs from the recorded inputs: (what, where) for each image and for the settings."""
+    now = inputs(issue, pub, root)
+    out = [(_("the image {path}").format(path=rel), root / rel)
+           for rel in sorted(set(now["images"]) | set(recorded.get("images", {})))
+           if now["images"].get(rel) != recorded.get("images", {}).get(rel)]
+    if recorded.get("settings_sha256") not in (None, now["settings_sha256"]):
+        out.append((_("its settings in {file}").format(file=workspace.CONFIG), root / workspace.CONFIG))
+    return out
 
 
 def toolchain() -> dict:
@@ -121,6 +166,8 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
         "outputs": {_rel(p, root): sha256(p) for p in sorted(outputs)},
         "toolchain": toolchain(),
         "history": history,
+        "recipients": recorded_recipients(issue),
+        "inputs": inputs(issue, pub, root),
     }
     manifest["editions"][name] = new
     atomic_write(manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)

@@ -221,13 +221,15 @@ def attachments(name: str, value: Any, where: Location, report: Report) -> tuple
 
 
 def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dict[str, Any]:
-    """smtp: host, port, security (starttls or ssl), user, from, per_recipient, cafile, retries, retry_delay."""
+    """smtp: host, port, security (starttls or ssl), user, from, per_recipient, cafile, retries, retry_delay,
+    retry_for (the most seconds spent retrying temporary refusals)."""
     if not isinstance(value, dict):
         raise Invalid(f"'{name}' must be a mapping (host, port, security, user, from)")
     spec = {
         "host": text, "port": positive_int, "security": one_of("starttls", "ssl"), "user": text,
         "from": text, "per_recipient": flag, "cafile": text,
         "retries": number_between(0, 10, whole=True), "retry_delay": number_between(0, 600),
+        "retry_for": number_between(0, 3600),
     }
     out: dict[str, Any] = {}
     for key, item in value.items():
@@ -243,6 +245,36 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
         if key not in value:
             report.error(f"'smtp' has no '{key}'", where, "for example: host: smtp.example.gov.cn, "
                          "from: 简报 <jianbao@example.gov.cn>")
+    return out
+
+
+def role_list(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) and value.strip():
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(v.strip() for v in value)
+    raise Invalid(_("'{name}' must be a list of recipient roles, got {value}").format(name=name, value=_shown(value)),
+                  _("for example: {name}: [cc]").format(name=name))
+
+
+def mail_settings(name: str, value: Any, where: Location, report: Report) -> dict[str, Any]:
+    """mail: signature, read_receipt, max_attachment_mb, cc_roles: how `send` writes the message."""
+    if not isinstance(value, dict):
+        raise Invalid(_("'{name}' must be a mapping (signature, read_receipt, max_attachment_mb, cc_roles)")
+                      .format(name=name))
+    spec = {"signature": text, "read_receipt": flag, "max_attachment_mb": number_between(0.1, 1000),
+            "cc_roles": role_list}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        loc = Location(where.path, *value.where[key])
+        if key not in spec:
+            report.error(_("unknown setting '{name}.{key}'").format(name=name, key=key), loc,
+                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
+            continue
+        try:
+            out[key] = spec[key](f"{name}.{key}", item)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
     return out
 
 
@@ -294,6 +326,8 @@ PUBLICATION_FIELDS = (
     Field("contents_pages", flag, "print page numbers with leaders in the contents (目录) of the PDF"),
     Field("smtp", smtp_settings, "mail server for 'bulletin send': host, port, security, user, from", nested=True),
     Field("formats", format_list, "the outputs of each edition: pdf and html (the default)", nested=True),
+    Field("mail", mail_settings, "the mail 'bulletin send' writes: signature, read_receipt, max_attachment_mb "
+          "(default 10), cc_roles (recipient roles put in Cc; default [cc])", nested=True),
     Field("footer", one_of("seed", "gb"),
           "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
     *RECURRING,  # defaults for every issue

@@ -1,331 +1,371 @@
-"""Sending a published edition to its recipients, exactly once each.
+"""Sending a published edition to the recipients it was published for, at most once each.
 
-The delivery log (published/deliveries.jsonl) is append-only and fsynced
-line by line.  Each delivery is keyed by edition, PDF hash and address; an
-address is written `sent` only after the server accepted the message, so a
-rerun after a crash or an interruption sends only to those not yet
-accepted.  4xx replies are retried with backoff; 5xx replies are recorded
-`failed` and reported.  The connection is always TLS (STARTTLS or SSL) with
-the certificate verified; the password comes from the environment only.
+What is sent is what was published: the PDF of published/ (checked against
+the manifest) to the names the manifest recorded at publish time, each
+resolved through recipients.yaml.
+
+At most once: `send` speaks SMTP itself (MAIL, RCPT, DATA), so it knows the
+reply to each recipient.  A recipient is logged `delivered` only when the
+server accepted that recipient at RCPT and then the message at the end of
+DATA.  Before the end of the message is sent, the recipients it goes to are
+logged `in_flight` (fsynced): if the line drops or bulletin dies before the
+server's reply, nobody knows whether the server queued it, and a rerun holds
+those recipients back as uncertain until the user says `--resend-uncertain`.
+Temporary refusals (4xx, a dropped line before the end of the message) are
+retried with backoff for at most `smtp: retry_for` seconds; permanent ones
+(5xx) are reported at once.  Every reply is in published/deliveries.jsonl.
+
+The connection is always TLS (STARTTLS or SSL) with the certificate
+verified; the password comes from the environment only.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import random
-import smtplib
-import ssl
+import re
 import time
-from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addressbook, labels, lock, numbering, publish
+from . import addressbook, deliveries, labels, lock, mail, publish, workspace
 from .commands.published import read_series
 from .series import select
+from .deliveries import DELIVERED, DEFERRED, IN_FLIGHT, NOT_SENT, REFUSED, UNCERTAIN, DeliveryLog, State
 from .errors import BulletinError, Location, Report
+from .i18n import _
 from .model import Edition, Publication
 from .render import theme
-from .workspace import templates_dir
+from .smtp import PASSWORD_ENV, Reply, Session
 from .writer import atomic_write
 
-LOG = "deliveries.jsonl"
-PASSWORD_ENV = "BULLETIN_SMTP_PASSWORD"
+DEFAULT_MAX_MB = 10
+COPY = "copy"  # the role of a copy sent with --to
 
 
 @dataclass(frozen=True)
 class Recipient:
-    role: str     # "main" (主送, To) or "cc" (抄送, Cc)
-    name: str     # as written in the issue
+    role: str     # a list of the edition: main (主送), cc (抄送), or another tier; "copy" for --to
+    listed: str   # the name as the edition lists it (a group's name for each of its members)
+    name: str     # the name the headers show: the address book's own name of the address
     address: str
+    header: str   # To or Cc (header_for)
 
 
 @dataclass
 class Outcome:
-    sent: list[Recipient]
-    failed: list[tuple[Recipient, str]]
-    deferred: list[tuple[Recipient, str]]
-    skipped: list[Recipient]
-    eml: list[Path]
+    delivered: list[Recipient] = field(default_factory=list)
+    refused: list[tuple[Recipient, str]] = field(default_factory=list)    # 5xx
+    failed: list[tuple[Recipient, str]] = field(default_factory=list)     # 4xx until the time was up
+    uncertain: list[Recipient] = field(default_factory=list)              # sent, never confirmed
+    held: list[Recipient] = field(default_factory=list)                   # uncertain before: not resent
+    already: list[Recipient] = field(default_factory=list)
+    eml: list[Path] = field(default_factory=list)
+    edition: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """True when everyone it was for has it (send's exit status)."""
+        return not (self.refused or self.failed or self.uncertain or self.held)
 
 
-class DeliveryLog:
-    def __init__(self, path: Path):
-        self.path = path
+@dataclass
+class Job:
+    """One edition to send: what was published, to whom, how."""
+    root: Path
+    pub: Publication
+    edition: Edition
+    pdf: bytes
+    pdf_sha: str
+    everyone: list[Recipient]
+    env: object = None
 
-    def entries(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue  # a line cut short by a crash: the delivery it began was not confirmed
-        return out
 
-    def delivered(self, edition: str, pdf_sha: str) -> set[str]:
-        return {e["address"] for e in self.entries()
-                if e["edition"] == edition and e["pdf_sha256"] == pdf_sha and e["status"] == "sent"}
+def header_for(role: str, settings: dict) -> str:
+    """To or Cc for a recipient's role: every role goes in To except those `mail: cc_roles:`
+    names (default: cc, the 抄送)."""
+    return "Cc" if role in settings.get("cc_roles", ("cc",)) else "To"
 
-    def append(self, entry: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+
+def send(root: Path, selector: str, report: Report, dry_run: bool = False, to: str | None = None,
+         resend_uncertain: bool = False, say=lambda m: None, sleep=time.sleep, clock=time.monotonic) -> Outcome:
+    """Send the published edition `selector`; `to`: one name or address gets a copy instead."""
+    pub = workspace.load_publication(root, report)
+    _settings_first(root, pub, dry_run, report)
+    job = _job(root, selector, pub, to, report)
+    log = DeliveryLog(root / publish.FOLDER / deliveries.FILE)
+    folder = root / publish.FOLDER
+    with _send_lock(folder):
+        outcome = Outcome(edition=job.edition.name)
+        todo = job.everyone if to else _todo(job, log, resend_uncertain, outcome)
+        if not todo:
+            return outcome
+        per_recipient = bool(pub.smtp.get("per_recipient")) or bool(to)
+        batches = [[r] for r in todo] if per_recipient else [todo]
+        if dry_run:
+            _dry_run(job, batches, per_recipient, outcome)
+            return outcome
+        smtp = pub.smtp
+        with Session(smtp, root, _password(smtp)) as session:
+            for batch in batches:
+                payload, mid = _payload(job, batch, per_recipient, copy=bool(to))
+                _deliver(session, job, batch, payload, mid, log, outcome, say, sleep, clock)
+    return outcome
+
+
+def _settings_first(root: Path, pub: Publication, dry_run: bool, report: Report) -> None:
+    """Say a missing smtp: before anything else: an error for a real send, a warning for a dry run."""
+    if pub.smtp:
+        return
+    where = Location(root / workspace.CONFIG)
+    hint = _("add smtp: host, port, security (starttls or ssl), user and from")
+    if not dry_run:
+        raise BulletinError(_("bulletin.yaml has no 'smtp:' settings; nothing was sent"), where, hint)
+    report.warning(_("bulletin.yaml has no 'smtp:' settings: a real send would stop here"), where, hint)
+
+
+def _job(root: Path, selector: str, pub: Publication, to: str | None, report: Report) -> Job:
+    edition, pdf_path, record = _published(root, selector, report)
+    pdf = pdf_path.read_bytes()
+    limit = float(pub.mail.get("max_attachment_mb", DEFAULT_MAX_MB))
+    if len(pdf) > limit * 2**20:
+        raise BulletinError(
+            _("{file} is {size:.1f} MB; mail servers refuse attachments over {limit:g} MB; nothing was sent")
+            .format(file=pdf_path.name, size=len(pdf) / 2**20, limit=limit), Location(pdf_path),
+            _("make the PDF smaller (fewer or smaller images), or raise mail: max_attachment_mb: in bulletin.yaml "
+              "if every recipient's server accepts it"))
+    book = addressbook.load(root, report)
+    everyone = _copy_to(to, book, pub) if to else recipients_of(record, edition, book, pub.mail, report)
+    if report.errors:
+        raise BulletinError(_("nothing was sent: some recipients have no address"))
+    if not everyone:
+        raise BulletinError(_("{name} has no recipients").format(name=edition.name), Location(edition.issue.source),
+                            _("list them under recipients: main: and cc:"))
+    env = theme.environment(workspace.templates_dir(root), pub.theme)
+    return Job(root, pub, edition, pdf, publish.sha256(pdf_path), everyone, env)
+
+
+def _published(root: Path, selector: str, report: Report) -> tuple[Edition, Path, dict]:
+    """The edition, its published PDF (as the manifest recorded it) and its manifest record."""
+    series = read_series(root, report)
+    chosen = select(series, (selector,), report)
+    if not chosen:
+        raise BulletinError(_("'{name}' cannot be sent: it has errors").format(name=selector) if not report.errors
+                            else _("nothing was sent"))
+    edition = chosen[0]
+    record = publish.load_manifest(root)["editions"].get(edition.name)
+    if record is None:
+        raise BulletinError(_("{name} has not been published; only published editions are sent")
+                            .format(name=edition.name), hint=f"bulletin publish {edition.name}")
+    rel = f"{publish.FOLDER}/{edition.pdf_name}"
+    pdf = root / rel
+    if not pdf.is_file() or publish.sha256(pdf) != record["outputs"].get(rel):
+        raise BulletinError(_("{file} is not the published file").format(file=rel), Location(pdf),
+                            _("run 'bulletin verify', then restore it or publish again"))
+    return edition, pdf, record
+
+
+def recipients_of(record: dict, edition: Edition, book: addressbook.AddressBook, settings: dict,
+                  report: Report) -> list[Recipient]:
+    """The recipients recorded when the edition was published, each with the addresses behind its name.
+    Someone named twice gets one copy, under the first role that names them."""
+    listed = record.get("recipients")
+    if listed is None:  # published before the manifest recorded them: the issue names them
+        listed = publish.recorded_recipients(edition.issue)
+        report.warning(_("the manifest does not record to whom {name} was published; sending to the "
+                         "recipients its issue names now").format(name=edition.name),
+                       Location(publish.manifest_path(book.path.parent)),
+                       _("publish it again to record them: bulletin publish {name} --reissue").format(name=edition.name))
+    out: dict[str, Recipient] = {}
+    for item in listed:
+        found = book.named(item["name"])
+        if not found:
+            role = labels.words(edition.issue.language).get(item["role"], item["role"])
+            report.error(_("'{name}' ({role}) has no e-mail address").format(name=item["name"], role=role),
+                         Location(book.path), _("add it to {file}: addresses: {name}: someone@example.gov.cn")
+                         .format(file=addressbook.FILE, name=item["name"]))
+        for name, address in found:
+            out.setdefault(address, Recipient(item["role"], item["name"], name, address,
+                                              header_for(item["role"], settings)))
+    return list(out.values())
+
+
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+def _copy_to(to: str, book: addressbook.AddressBook, pub: Publication) -> list[Recipient]:
+    """--to: a name of the address book, or an address; a copy touches nobody's delivery record."""
+    found = book.named(to) or ((("", to),) if _ADDRESS.match(to) else ())
+    if not found:
+        close = [n for n in book.names() if to in n or n in to][:3]
+        raise BulletinError(_("'{name}' is neither a name in {file} nor an e-mail address")
+                            .format(name=to, file=addressbook.FILE), Location(book.path),
+                            _("did you mean {names}?").format(names=", ".join(close)) if close
+                            else _("give a name from {file}, or an address").format(file=addressbook.FILE))
+    return [Recipient(COPY, to, name, address, "To") for name, address in found]
+
+
+def _todo(job: Job, log: DeliveryLog, resend_uncertain: bool, outcome: Outcome) -> list[Recipient]:
+    """Who is still to be sent to: not the delivered; the uncertain only when the user says so."""
+    states = log.states(job.edition.name, job.pdf_sha)
+    todo = []
+    for r in job.everyone:
+        status = states.get(r.address, State(NOT_SENT, None)).status
+        if status == DELIVERED:
+            outcome.already.append(r)
+        elif status == UNCERTAIN and not resend_uncertain:
+            outcome.held.append(r)
+        else:
+            todo.append(r)
+    return todo
+
+
+def _payload(job: Job, batch: list[Recipient], per_recipient: bool, copy: bool = False) -> tuple[bytes, str]:
+    """The message for a batch: one message shows everyone; per recipient, each sees only themself."""
+    shown = batch if per_recipient else job.everyone
+    who = ("copy:" + uuid.uuid4().hex) if copy else (batch[0].address if per_recipient else "all")
+    domain = mail.sender(job.pub)[1].rpartition("@")[2] or "localhost"
+    mid = mail.message_id(job.edition.name, job.pdf_sha, who, domain)
+    people = [mail.Shown(r.name, r.address, r.header) for r in shown]
+    return mail.compose(job.pub, job.edition, job.pdf, people, mid, job.env), mid
+
+
+def _dry_run(job: Job, batches: list[list[Recipient]], per_recipient: bool, outcome: Outcome) -> None:
+    """The messages as .eml files in .bulletin/mail/ (never in output/, which goes on the web)."""
+    folder = workspace.state_dir(job.root) / "mail" / job.edition.name
+    for n, batch in enumerate(batches, 1):
+        payload, _mid = _payload(job, batch, per_recipient)
+        path = folder / f"{n:03d}-{batch[0].address if per_recipient else 'all'}.eml"
+        atomic_write(path, payload)
+        outcome.eml.append(path)
+
+
+def _password(smtp: dict) -> str | None:
+    if not smtp.get("user"):
+        return None
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        raise BulletinError(
+            _("the SMTP password is not set: put it in the environment variable {name}").format(name=PASSWORD_ENV),
+            hint=_("export {name}=... (it is never read from a file in the workspace)").format(name=PASSWORD_ENV))
+    return password
 
 
 def _send_lock(folder: Path):
     def busy(pid):
-        raise BulletinError(f"another 'bulletin send' is running in this workspace (pid {pid})",
-                            hint="wait for it to finish, then run send again")
+        raise BulletinError(_("another 'bulletin send' is running in this workspace (pid {pid})").format(pid=pid),
+                            hint=_("wait for it to finish, then run send again"))
     return lock.held(folder / ".send.lock", busy)
 
 
-def _prepare(root: Path, selector: str, report: Report):
-    series = read_series(root, report)
-    chosen = [e.issue for e in select(series, (selector,), report)]
-    if not chosen:
-        raise BulletinError(f"'{selector}' cannot be sent: it has errors" if not report.errors else
-                            "nothing was sent")
-    edition = numbering.edition(chosen[0])
-    record = publish.load_manifest(root)["editions"].get(edition.name)
-    if record is None:
-        raise BulletinError(f"{edition.name} has not been published; only published editions are sent",
-                            hint=f"bulletin publish {edition.name}")
-    rel = f"{publish.FOLDER}/{edition.pdf_name}"
-    pdf = root / rel
-    if not pdf.is_file() or publish.sha256(pdf) != record["outputs"].get(rel):
-        raise BulletinError(f"{rel} is not the published file", Location(pdf),
-                            "run 'bulletin verify', then restore it or publish again")
-    return series.publication, edition, pdf
+def _entry(job: Job, r: Recipient, mid: str, txn: str, attempt: int, status: str, reply: Reply | None) -> dict:
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+             "edition": job.edition.name, "pdf_sha256": job.pdf_sha, "address": r.address, "name": r.name,
+             "listed": r.listed, "role": r.role, "header": r.header, "message_id": mid, "transaction": txn,
+             "attempt": attempt, "status": status}
+    if reply is not None:
+        entry.update(code=reply.code, reply=reply.text[:300], step=reply.step)
+        if reply.rcpt_code is not None:
+            entry["rcpt_code"] = reply.rcpt_code  # what the server said to RCPT before this
+    if r.role == COPY:
+        entry["copy"] = True
+    return entry
 
 
-def recipients_of(edition: Edition, book: addressbook.AddressBook, report: Report) -> list[Recipient]:
-    out: list[Recipient] = []
-    issue = edition.issue
-    for role, names in (("main", issue.recipients.main), ("cc", issue.recipients.cc)):
-        for name in names:
-            addresses = book.resolve(name)
-            if not addresses:
-                report.error(f"'{name}' ({'主送' if role == 'main' else '抄送'}) has no e-mail address",
-                             Location(book.path), f"add it to {addressbook.FILE}: addresses: {name}: someone@example.gov.cn")
-            out += [Recipient(role, name, a) for a in addresses]
-    seen: set[str] = set()
-    unique = []
-    for r in out:  # someone on both lists gets one copy, as 主送
-        if r.address not in seen:
-            seen.add(r.address)
-            unique.append(r)
-    return unique
-
-
-def _message(pub: Publication, edition: Edition, pdf: bytes, sender: str, to: list[Recipient],
-             all_recipients: list[Recipient], per_recipient: bool, message_id: str, env) -> EmailMessage:
-    issue = edition.issue
-    words = labels.words(issue.language)
-    title = "".join(issue.title)
-    base_url = pub.extra.get("base_url")
-    page_url = (base_url.rstrip("/") + "/" + edition.html_name) if base_url else None
-    context = {"edition": edition, "title": title, "words": words, "page_url": page_url,
-               "articles": [a for a in issue.articles if a.toc], "publisher": issue.publisher,
-               "lang": issue.language}
-    msg = EmailMessage()
-    msg["Subject"] = f"{title} {edition.period_label}"
-    msg["From"] = sender
-    shown = to if per_recipient else all_recipients
-    main = [r.address for r in shown if r.role == "main"]
-    cc = [r.address for r in shown if r.role == "cc"]
-    if main:
-        msg["To"] = ", ".join(main)
-    if cc:
-        msg["Cc"] = ", ".join(cc)
-    if not main and not cc:
-        msg["To"] = "undisclosed-recipients:;"
-    msg["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    msg["Message-ID"] = message_id
-    msg.set_content(theme.render(env, "mail.txt", **context))
-    msg.add_alternative(theme.render(env, "mail.html", **context), subtype="html")
-    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{title}{edition.period_label}.pdf")
-    return msg
-
-
-def _message_id(edition: str, pdf_sha: str, who: str, domain: str) -> str:
-    key = hashlib.sha256(f"{edition}\0{pdf_sha}\0{who}".encode()).hexdigest()[:32]
-    return f"<{key}@{domain}>"
-
-
-def send(root: Path, selector: str, report: Report, dry_run: bool = False, say=lambda m: None,
-         sleep=time.sleep) -> Outcome:
-    pub, edition, pdf_path = _prepare(root, selector, report)
-    book = addressbook.load(root, report)
-    everyone = recipients_of(edition, book, report)
-    if report.errors:
-        raise BulletinError("nothing was sent: some recipients have no address")
-    if not everyone:
-        raise BulletinError(f"{edition.name} has no recipients", Location(edition.issue.source),
-                            "list them under recipients: main: and cc:")
-    smtp = pub.smtp or {}
-    if not smtp and not dry_run:
-        raise BulletinError("bulletin.yaml has no 'smtp:' settings", Location(root / "bulletin.yaml"),
-                            "add smtp: host, port, security (starttls or ssl), user and from")
-    sender = smtp.get("from", "bulletin@localhost")
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    pdf = pdf_path.read_bytes()
-    pdf_sha = hashlib.sha256(pdf).hexdigest()
-    folder = root / publish.FOLDER
-    log = DeliveryLog(folder / LOG)
-    env = theme.environment(templates_dir(root), pub.theme)
-    per_recipient = smtp.get("per_recipient", False)
-
-    with _send_lock(folder):
-        done = log.delivered(edition.name, pdf_sha)
-        todo = [r for r in everyone if r.address not in done]
-        outcome = Outcome([], [], [], [r for r in everyone if r.address in done], [])
-        if not todo:
-            return outcome
-        batches = [[r] for r in todo] if per_recipient else [todo]
-
-        def build(batch):
-            who = batch[0].address if per_recipient else "all"
-            mid = _message_id(edition.name, pdf_sha, who, domain)
-            return _message(pub, edition, pdf, sender, batch, everyone, per_recipient, mid, env), mid
-
-        if dry_run:
-            out = root / "output" / "mail" / edition.name
-            for n, batch in enumerate(batches, 1):
-                msg, _ = build(batch)
-                path = out / f"{n:03d}-{batch[0].address if per_recipient else 'all'}.eml"
-                atomic_write(path, msg.as_bytes())
-                outcome.eml.append(path)
-            return outcome
-
-        password = None
-        if smtp.get("user"):
-            password = os.environ.get(PASSWORD_ENV)
-            if not password:
-                raise BulletinError(f"the SMTP password is not set: put it in the environment variable {PASSWORD_ENV}",
-                                    hint=f"export {PASSWORD_ENV}=... (it is never read from a file in the workspace)")
-        with _Connection(smtp, root, password) as conn:
-            for batch in batches:
-                msg, mid = build(batch)
-                _deliver(conn, msg, mid, batch, edition, pdf_sha, log, outcome, smtp, say, sleep)
-    return outcome
-
-
-def _deliver(conn, msg, mid, batch, edition, pdf_sha, log, outcome, smtp, say, sleep):
+def _deliver(session: Session, job: Job, batch: list[Recipient], payload: bytes, mid: str, log: DeliveryLog,
+             outcome: Outcome, say, sleep, clock) -> None:
+    """One message to a batch: each attempt logged reply by reply; 4xx retried while time allows."""
+    smtp = job.pub.smtp
+    attempts, base = int(smtp.get("retries", 3)) + 1, float(smtp.get("retry_delay", 2.0))
+    deadline = clock() + float(smtp.get("retry_for", 120))
     pending = list(batch)
-    attempts = smtp.get("retries", 3) + 1
-    for attempt in range(attempts):
-        sender = parseaddr(msg["From"])[1]
-        try:
-            refused = conn.send(msg, sender, [r.address for r in pending])
-        except smtplib.SMTPRecipientsRefused as exc:
-            refused = exc.recipients
-        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-            refused = {r.address: (exc.smtp_code, exc.smtp_error) for r in pending}
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError) as exc:
-            refused = {r.address: (421, str(exc).encode()) for r in pending}
-            conn.reset()
+    for attempt in range(1, attempts + 1):
+        txn = uuid.uuid4().hex[:16]
+        by_address = {r.address: r for r in pending}
+
+        def in_flight(accepted):
+            log.append(*(_entry(job, by_address[a], mid, txn, attempt, IN_FLIGHT, None) for a in accepted))
+
+        replies = session.transaction(mail.sender(job.pub)[1], [r.address for r in pending], payload, in_flight)
         retry = []
         for r in pending:
-            code, reply = refused.get(r.address, (250, b"OK"))
-            reply = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-            entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                     "edition": edition.name, "pdf_sha256": pdf_sha, "address": r.address, "name": r.name,
-                     "role": r.role, "code": code, "reply": reply[:200], "message_id": mid,
-                     "attempt": attempt + 1}
-            if code < 400:
-                log.append({**entry, "status": "sent"})
-                outcome.sent.append(r)
-            elif code >= 500:
-                log.append({**entry, "status": "failed"})
-                outcome.failed.append((r, f"{code} {reply}"))
+            reply = replies[r.address]
+            status = _status(reply)
+            log.append(_entry(job, r, mid, txn, attempt, status, reply))
+            if status == DELIVERED:
+                outcome.delivered.append(r)
+            elif status == REFUSED:
+                outcome.refused.append((r, reply.shown()))
+            elif status == UNCERTAIN:
+                outcome.uncertain.append(r)
             else:
-                log.append({**entry, "status": "deferred"})
-                retry.append((r, f"{code} {reply}"))
-        if not retry:
+                retry.append((r, reply.shown()))
+        delay = base * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
+        if not retry or attempt == attempts or clock() + delay > deadline:
+            outcome.failed += retry
             return
-        pending = [r for r, _ in retry]
-        if attempt + 1 < attempts:
-            delay = smtp.get("retry_delay", 2.0) * 2 ** attempt * random.uniform(0.8, 1.2)
-            say(f"{len(pending)} recipient(s) deferred ({retry[0][1]}); trying again in {delay:.1f} s")
-            sleep(delay)
-        else:
-            outcome.deferred += retry
+        say(_("{n} recipient(s) deferred ({reply}); trying again in {delay:.1f} s")
+            .format(n=len(retry), reply=retry[0][1], delay=delay))
+        sleep(delay)
+        pending = [r for r, _why in retry]
 
 
-class _Connection:
-    """One SMTP session, TLS with a verified certificate, reopened after a drop."""
-
-    def __init__(self, smtp: dict, root: Path, password: str | None):
-        self.smtp, self.root, self.password, self.client = smtp, root, password, None
-
-    def __enter__(self):
-        self.open()
-        return self
-
-    def __exit__(self, *exc):
-        self.reset()
-
-    def open(self):
-        s = self.smtp
-        cafile = s.get("cafile")
-        context = ssl.create_default_context(cafile=str(self.root / cafile) if cafile else None)
-        host, port = s["host"], s.get("port", 465 if s.get("security") == "ssl" else 587)
-        try:
-            if s.get("security") == "ssl":
-                client = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
-            else:
-                client = smtplib.SMTP(host, port, timeout=30)
-                client.ehlo()
-                client.starttls(context=context)
-                client.ehlo()
-            if s.get("user"):
-                client.login(s["user"], self.password)
-        except ssl.SSLCertVerificationError as exc:
-            raise BulletinError(f"the certificate of {host} is not trusted: {exc.verify_message}",
-                                hint="nothing was sent; if the server uses a private CA, set smtp: cafile:") from None
-        except smtplib.SMTPAuthenticationError as exc:
-            raise BulletinError(f"{host} refused the login of {s.get('user')}: {exc.smtp_code}",
-                                hint=f"check smtp: user and {PASSWORD_ENV}") from None
-        except smtplib.SMTPNotSupportedError:
-            raise BulletinError(f"{host} does not offer STARTTLS; bulletin never sends without TLS",
-                                hint="use security: ssl (port 465) if the server offers it") from None
-        except (OSError, smtplib.SMTPException) as exc:
-            raise BulletinError(f"cannot connect to {host}:{port}: {exc}", hint="nothing more was sent") from None
-        self.client = client
-
-    def send(self, msg, sender, to):
-        if self.client is None:
-            self.open()
-        return self.client.send_message(msg, sender, to)
-
-    def reset(self):
-        if self.client is not None:
-            try:
-                self.client.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
-            self.client = None
+def _status(reply: Reply) -> str:
+    if reply.code is None:
+        return UNCERTAIN if reply.step == "end" else DEFERRED
+    if 200 <= reply.code < 300:
+        return DELIVERED if reply.step == "end" else DEFERRED  # accepted at RCPT, then no DATA
+    return REFUSED if reply.code >= 500 else DEFERRED
 
 
-def status(root: Path, selector: str, report: Report) -> tuple[Edition, list[tuple[Recipient, dict | None]]]:
-    """Who received the edition: each recipient with its latest log entry for the published PDF."""
-    pub, edition, pdf_path = _prepare(root, selector, report)
+def status(root: Path, selector: str, report: Report) -> tuple[Edition, list[tuple[Recipient, State]]]:
+    """What the log knows of each recipient the edition was published for."""
+    pub = workspace.load_publication(root, report)
+    edition, pdf_path, record = _published(root, selector, report)
     book = addressbook.load(root, report)
-    everyone = recipients_of(edition, book, report)
-    pdf_sha = publish.sha256(pdf_path)
-    latest: dict[str, dict] = {}
-    for entry in DeliveryLog(root / publish.FOLDER / LOG).entries():
-        if entry["edition"] == edition.name and entry["pdf_sha256"] == pdf_sha:
-            if entry["status"] == "sent" or latest.get(entry["address"], {}).get("status") != "sent":
-                latest[entry["address"]] = entry
-    return edition, [(r, latest.get(r.address)) for r in everyone]
+    everyone = recipients_of(record, edition, book, pub.mail, report)
+    states = DeliveryLog(root / publish.FOLDER / deliveries.FILE).states(edition.name, publish.sha256(pdf_path))
+    return edition, [(r, states.get(r.address, State(NOT_SENT, None))) for r in everyone]
+
+
+def status_line(r: Recipient, state: State) -> str:
+    """One recipient's line of `send --status`."""
+    e = state.entry or {}
+    who = f"{r.address} ({r.name}, {r.role} → {r.header})"
+    if state.status == DELIVERED:
+        return _("  delivered  {who} {at} {mid} {reply}").format(
+            who=who, at=e.get("at", ""), mid=e.get("message_id", ""), reply=_reply(e)).rstrip()
+    if state.status == REFUSED:
+        return _("  refused    {who} {reply}").format(who=who, reply=_reply(e))
+    if state.status == UNCERTAIN:
+        return _("  uncertain  {who} sent {at}, no reply seen; ask them, then: send --resend-uncertain").format(
+            who=who, at=e.get("at", ""))
+    if state.status == DEFERRED:
+        return _("  not sent   {who} temporary refusal: {reply}").format(who=who, reply=_reply(e))
+    return _("  not sent   {who}").format(who=who)
+
+
+def _reply(entry: dict) -> str:
+    code = entry.get("code")
+    return f"{code} {entry.get('reply', '')}".strip() if code is not None else entry.get("reply", "")
+
+
+def outcome_lines(outcome: Outcome, dry_run: bool = False) -> list[str]:
+    """What a send did, one line each: the report `send` prints."""
+    lines = [_("delivered to {address} ({name})").format(address=r.address, name=r.name) for r in outcome.delivered]
+    lines += [_("refused: {address} ({name}): {why}").format(address=r.address, name=r.name, why=why)
+              for r, why in outcome.refused]
+    lines += [_("not delivered: {address} ({name}): {why}; run send again later").format(
+        address=r.address, name=r.name, why=why) for r, why in outcome.failed]
+    lines += [_("uncertain: {address} ({name}): the message was sent but the server's reply never came").format(
+        address=r.address, name=r.name) for r in outcome.uncertain]
+    lines += [_("held back: {address} ({name}): an earlier send broke off before the server replied; "
+                "it may have arrived").format(address=r.address, name=r.name) for r in outcome.held]
+    if outcome.uncertain or outcome.held:
+        lines.append(_("ask the uncertain recipients whether they have it; to send to them again: "
+                       "bulletin send {name} --resend-uncertain").format(name=outcome.edition))
+    if outcome.already and not (outcome.delivered or outcome.refused or outcome.failed or outcome.uncertain
+                                or outcome.held or dry_run):
+        lines.append(_("all {n} recipient(s) have received it already").format(n=len(outcome.already)))
+    return lines
