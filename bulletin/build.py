@@ -63,7 +63,7 @@ def load_series(root: Path, report: Report, reissuing: str | None = None, strict
     `on_issue(issue)`: called with each issue that passed its own checks, as soon as it is
     read (the series' checks, which may still reject it, come after the last).
     """
-    from . import issuefile, publish
+    from . import editorial, issuefile, publish
 
     seen = seen or survey(root, report)
     pub, cache, digests = seen.publication, seen.cache, seen.digests
@@ -90,6 +90,7 @@ def load_series(root: Path, report: Report, reissuing: str | None = None, strict
     numbering.check_series(issues, report, incomplete=bool(failed))
     changed = publish.check_unchanged(
         [i for i in issues if not (reissuing and _matches(i, reissuing))], root, report, digests)
+    editorial.check(root, pub, issues, report)  # terms, unit names, sources, approvals gone stale
     failed += [i.source for i in issues if i.source in changed]
     issues = [i for i in issues if i.source not in changed]
     issues.sort(key=lambda i: (i.date, i.kind != REGULAR, i.number))
@@ -161,7 +162,7 @@ class BuildResult:
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
                     on_wait=lambda message: None) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
-    from . import publish
+    from . import approval, publish
 
     with workspace_lock(workspace.output_dir(root), on_wait):
         series = load_series(root, report, reissuing=selector if reissue else None)
@@ -173,6 +174,7 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
         if len(chosen) > 1:
             raise BulletinError(f"'{selector}' names {len(chosen)} issues; name one edition, e.g. 2018-02")
         edition = numbering.edition(chosen[0])
+        approval.require(root, edition, series.publication)  # approval: required in bulletin.yaml
         return edition, publish.publish(root, edition, series.publication, reissue, report)
 
 

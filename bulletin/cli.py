@@ -334,19 +334,24 @@ def send_(ctx, issue, dry_run, show_status):
 @click.pass_context
 @_guarded
 def list_(ctx):
-    """The editions, one a line: period label, date, first article's title."""
+    """The editions, one a line: period label, date, state (草稿 … 已印发), first article's title."""
     from .build import load_series
+    from .i18n import _
+    from .workflow import states
 
+    root = _root(ctx)
     with _reporting() as report:
-        series = load_series(_root(ctx), report)
+        series = load_series(root, report)
+        state = states(root, series.editions())
     rows = []
     for edition in series.editions():
         first = next((a.toc for a in edition.issue.articles if a.toc), "")
-        rows.append((edition.name, edition.period_label, edition.issue.date.isoformat(), first))
-    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(3)]
+        rows.append((edition.name, edition.period_label, edition.issue.date.isoformat(),
+                     _(state[edition.name]), first))
+    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(4)]
     for row in rows:
-        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:3])]
-        click.echo("  ".join(cells + [row[3]]).rstrip())
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:4])]
+        click.echo("  ".join(cells + [row[4]]).rstrip())
     if series.failed:
         click.echo(f"{len(series.failed)} issue file(s) with errors are not listed; "
                    "run 'bulletin check'", err=True)
@@ -384,6 +389,33 @@ def _shown(path: Path) -> str:
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+
+@main.command(name="approve")
+@click.argument("issue")
+@click.option("--as", "step", required=True, metavar="审核|签发",
+              help="The step: 审核 (reviewer) or 签发 (issuer).")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who approves (printed in the footer).")
+@click.option("--note", default="", metavar="TEXT", help="A remark kept with the record.")
+@click.pass_context
+@_guarded
+def approve_(ctx, issue, step, by, note):
+    """Record a 审核 or 签发 of an edition's current text, images and settings in published/approvals.jsonl.
+
+    A later change to any of them makes the approval stale: 'check' warns,
+    and with 'approval: required' in bulletin.yaml 'publish' refuses.
+    """
+    from .i18n import _
+    from .workflow import approve
+
+    with _reporting() as report:
+        result = approve(_root(ctx), issue, step, by, note, report)
+    if result is None:
+        sys.exit(1)
+    edition, row = result
+    click.echo(_("recorded: {step} of {name} ({label}) by {by} at {at}, in published/approvals.jsonl").format(
+        step=row["step"], name=edition.name, label=edition.period_label, by=row["by"], at=row["at"]))
 
 
 if __name__ == "__main__":
