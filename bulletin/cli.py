@@ -418,5 +418,69 @@ def approve_(ctx, issue, step, by, note):
         step=row["step"], name=edition.name, label=edition.period_label, by=row["by"], at=row["at"]))
 
 
+
+@main.command(name="review")
+@click.argument("issue")
+@click.pass_context
+@_guarded
+def review_(ctx, issue):
+    """Write a review copy (送审稿) of an edition and what changed since the last one, in .bulletin/review/.
+
+    ID.pdf is marked 送审稿 with the date and time on every page; ID.diff.html
+    shows the paragraphs changed since the last review copy (or the last
+    publication).  Nothing is written to output/.
+    """
+    from .i18n import _
+    from .review import review
+
+    with _reporting() as report:
+        copy = review(_root(ctx), issue, report)
+    if copy is None:
+        sys.exit(1)
+    click.echo(_("wrote {path} ({pages} page(s))").format(path=_shown(copy.pdf), pages=copy.pages))
+    click.echo(_("wrote {path}: {n} paragraph(s) changed; {basis}").format(
+        path=_shown(copy.diff), n=copy.changed, basis=copy.basis))
+
+
+
+@main.command(name="stats")
+@click.option("--year", type=click.IntRange(1900, 2999), help="Count only this year.")
+@click.option("--month", type=click.IntRange(1, 12), help="Count only this month of --year.")
+@click.option("--by", "by", type=click.Choice(["unit", "author"]), default="unit", show_default=True,
+              help="A row per contributing unit, or per author.")
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to an Excel file.")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the table to a CSV file.")
+@click.pass_context
+@_guarded
+def stats_(ctx, year, month, by, xlsx, csv_file):
+    """Contributions received and published per unit (信息报送及采用情况), with scores if bulletin.yaml sets them.
+
+    Received: the articles with a {source="..."} in any issue file, and imports
+    not (or no longer) in an issue; published: those in a published edition.
+    """
+    from . import stats
+    from .i18n import _
+    from .writer import atomic_write
+
+    if month and not year:
+        raise click.BadParameter(_("--month needs --year"), param_hint="--month")
+    with _reporting() as report:
+        table = stats.stats(_root(ctx), report, year, month, by)
+    click.echo(table.title)
+    click.echo(_("period: {period}").format(period=table.period))
+    rows = [[str(c) for c in row] for row in table.body()]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(c + " " * (widths[i] - _width(c)) if i < len(row) - 1 else c
+                             for i, c in enumerate(row)).rstrip())
+    for path, data in ((xlsx, stats.xlsx_bytes), (csv_file, stats.csv_bytes)):
+        if path is not None:
+            try:
+                atomic_write(path, data(table))
+            except OSError as exc:
+                raise BulletinError(_("cannot write {path}: {why}").format(path=path, why=exc.strerror)) from None
+            click.echo(_("wrote {path}").format(path=_shown(path)), err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ import yaml
 from . import numbering, workspace
 from .build import load_series
 from .errors import BulletinError, Location, Report
+from .i18n import _
 from .model import REGULAR
 
 _CONFIG = """\
@@ -35,7 +36,17 @@ _BODY = """
 一个标题可以分两行，用“ | ”隔开；目录中两行以“，”相连。
 """
 
-GITIGNORE = "output/\n"
+
+
+def gitignore() -> str:
+    """What version control leaves out: what the tool makes again, and what is not to be shared."""
+    return "\n".join([
+        "# " + _("made again by 'bulletin build'"),
+        "output/",
+        "# " + _("review copies, caches, imported contributions: the tool's own; keep published/ in version control"),
+        ".bulletin/",
+        "",
+    ])
 
 
 def init(folder: Path, title_line: str = "某某单位", publisher: str = "某某单位办公室",
@@ -55,7 +66,7 @@ def init(folder: Path, title_line: str = "某某单位", publisher: str = "某�
     first.write_text(issue_text(1, 1, date), encoding="utf-8")
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text(GITIGNORE, encoding="utf-8")
+        ignore.write_text(gitignore(), encoding="utf-8")
         written.append(ignore)
     return written
 

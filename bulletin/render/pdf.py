@@ -94,15 +94,18 @@ def load() -> None:
     _LOADED = True
 
 
-def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:
+def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None,
+           stylesheets: tuple[str, ...] = ()) -> PDF:
     """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
+
+    `stylesheets`: CSS added after the document's own (the 送审稿 mark of a review copy).
 
     Any file WeasyPrint is refused, and any warning it logs (a missing
     image, a bad CSS rule), fails the edition: an official edition must not
     silently lack something.
     """
     load()
-    from weasyprint import HTML, Attachment
+    from weasyprint import CSS, HTML, Attachment
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = confined_fetcher(root)
@@ -117,7 +120,8 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     with _weasyprint_warnings() as warnings:
         try:
             document = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher) \
-                .render(font_config=font_config())
+                .render(font_config=font_config(),
+                        stylesheets=[CSS(string=css, font_config=font_config()) for css in stylesheets])
             data = document.write_pdf(**options)
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
