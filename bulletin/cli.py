@@ -463,7 +463,7 @@ def stats_(ctx, year, month, by, xlsx, csv_file):
     from .writer import atomic_write
 
     if month and not year:
-        raise click.BadParameter(_("--month needs --year"), param_hint="--month")
+        raise BulletinError(_("--month needs --year"), hint=_("for example: bulletin stats --year 2018 --month 3"))
     with _reporting() as report:
         table = stats.stats(_root(ctx), report, year, month, by)
     click.echo(table.title)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import approval, numbering, publish, records, terms, textcheck, units
+from . import approval, numbering, publish, records, terms, textcheck, units, workspace
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Issue, Publication
@@ -53,14 +53,12 @@ def stale_approvals(root: Path, issues: list[Issue], report: Report) -> None:
         if not last:
             continue
         now = approval.inputs(root, issue)
-        record = issued.get(name)
-        if record and record.get("source_sha256") == now.get(record.get("source")):
-            continue  # issued as approved: bulletin.yaml may change later without reopening it
         valid = approval.current(rows, name, now)
         for step, row in last.items():
-            if step in valid:
-                continue
-            files = ", ".join(approval.changed(row["inputs"], now))
+            changed = approval.changed(row["inputs"], now)
+            if step in valid or (name in issued and changed == [workspace.CONFIG]):
+                continue  # (an issued edition: bulletin.yaml may change later without reopening it)
+            files = ", ".join(changed)
             report.warning(_("the {step} of {name} by {by} ({at}) is stale: {files} changed since").format(
                 step=step, name=name, by=row.get("by", "?"), at=row.get("at", "?"), files=files),
                 Location(issue.source),
