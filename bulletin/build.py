@@ -223,6 +223,7 @@ def _build(root: Path, selectors: tuple[str, ...], report: Report, jobs: int, fo
 
 def _build_with(root, selectors, report, jobs, force, progress, out, looks, renderer, strict,
                 seen, spare, indexer) -> BuildResult:
+    from . import approval
     from .render import site, theme
 
     archive_look, look = looks  # the fingerprints of every template, and of those editions use
@@ -233,7 +234,9 @@ def _build_with(root, selectors, report, jobs, force, progress, out, looks, rend
 
     def key_of(issue: Issue) -> str:
         """What the edition's PDF is made from (see plan.py)."""
-        return plan.key(seen.context, look, seen.digests.get(issue.source, ""), assets=issue.assets)
+        signed = approval.footer_names(root, numbering.edition(issue))  # 审核, 签发 as recorded: in the footer
+        return plan.key(seen.context, look, seen.digests.get(issue.source, ""),
+                        *(f"{k}={v}" for k, v in sorted(signed.items())), assets=issue.assets)
 
     def current(edition: Edition, key: str) -> bool:
         return not force and state.get(edition.name) == key and (out / edition.pdf_name).exists()

@@ -293,3 +293,12 @@ def test_init_keeps_output_and_state_out_of_version_control(tmp_path):
     run("init", "ws", cwd=tmp_path, check=True)
     lines = (tmp_path / "ws" / ".gitignore").read_text().splitlines()
     assert "output/" in lines and ".bulletin/" in lines and "published/" not in lines
+
+
+def test_a_recorded_approval_reaches_the_footer_of_the_built_pdf(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-03-05", extra="issuer: 钱七\n")})
+    run("build", cwd=root, check=True)
+    assert "签发：钱七" in _last_page_text(root / "output" / "2018-01.pdf")
+    run("approve", "2018-01", "--as", "签发", "--by", "王五", cwd=root, check=True)
+    assert "built 1 edition" in run("build", cwd=root, check=True).stderr  # not "nothing changed"
+    assert "签发：王五" in _last_page_text(root / "output" / "2018-01.pdf")
