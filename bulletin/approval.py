@@ -70,14 +70,20 @@ def required_steps(pub: Publication) -> tuple[str, ...]:
 
 
 def footer_names(root: Path, edition: Edition) -> dict[str, str]:
-    """reviewer and issuer from the approvals current for the edition's inputs (none: {})."""
+    """reviewer and issuer from the approvals of the edition's current text and images (none: {}).
+
+    bulletin.yaml is left out of this match: a later change of settings reopens a draft
+    for approval (`require`), but does not take the names off an edition issued with them."""
     path = records.approvals_path(root)
     if not path.exists():
         return {}
     rows = of_edition(load(root), edition.name)
     if not rows:  # (most editions: no hashing of their files)
         return {}
-    valid = current(rows, edition.name, inputs(root, edition.issue))
+    settings = workspace.CONFIG
+    now = {k: v for k, v in inputs(root, edition.issue).items() if k != settings}
+    valid = current([{**r, "inputs": {k: v for k, v in r["inputs"].items() if k != settings}} for r in rows],
+                    edition.name, now)
     return {FOOTER_FIELDS[step]: row["by"] for step, row in valid.items() if isinstance(row.get("by"), str)}
 
 

@@ -302,3 +302,36 @@ def test_a_recorded_approval_reaches_the_footer_of_the_built_pdf(make_ws):
     run("approve", "2018-01", "--as", "签发", "--by", "王五", cwd=root, check=True)
     assert "built 1 edition" in run("build", cwd=root, check=True).stderr  # not "nothing changed"
     assert "签发：王五" in _last_page_text(root / "output" / "2018-01.pdf")
+
+
+def test_near_misses_leave_other_levels_and_short_names_alone():
+    from bulletin.units import near_misses
+
+    names = ("清城区环保局", "市环保局", "清远市委办公室")
+    body = [(1, "省环保局与市环保厅参加，清城区环保局、清城区环保居、青城区环保局和清远市委办公厅到会。")]
+    found = [(text, name) for _, _, text, name in near_misses(body, names)]
+    # 市环保局 is too short to judge; 青城区环保局 differs in its first character (another place)
+    assert found == [("清城区环保居", "清城区环保局"), ("清远市委办公厅", "清远市委办公室")]
+
+
+def test_a_damaged_approval_record_is_named_at_its_line(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-03-05")})
+    run("approve", "2018-01", "--as", "签发", "--by", "王五", cwd=root, check=True)
+    with open(root / "published" / "approvals.jsonl", "a", encoding="utf-8") as f:
+        f.write("{not json\n")
+    checked = run("check", cwd=root)
+    assert checked.returncode == 1 and "approvals.jsonl:2:1: error: line 2 of the record is damaged" in checked.stderr
+    assert run("review", "2030-01", cwd=root).returncode == 1
+
+
+def test_an_issued_edition_keeps_its_names_when_the_settings_change(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-03-05")})
+    run("approve", "2018-01", "--as", "签发", "--by", "王五", cwd=root, check=True)
+    run("publish", "2018-01", cwd=root, check=True)
+    config = root / "bulletin.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "units: [市环保局]\n", encoding="utf-8")
+    checked = run("check", "--strict", cwd=root)
+    assert checked.returncode == 0 and "stale" not in checked.stderr
+    run("build", cwd=root, check=True)
+    assert "签发：王五" in _last_page_text(root / "output" / "2018-01.pdf")
+    assert "issued" in run("list", cwd=root, check=True).stdout
