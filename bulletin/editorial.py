@@ -25,6 +25,7 @@ from .workspace import read_text
 def check(root: Path, pub: Publication, issues: list[Issue], report: Report) -> None:
     words = terms.load(root, report)
     names = units.known(root, pub)
+    near = units.NearMisses(names)
     for issue in issues:
         try:
             text = read_text(issue.source, root)
@@ -33,7 +34,7 @@ def check(root: Path, pub: Publication, issues: list[Issue], report: Report) -> 
         body = list(textcheck.body_lines(text))
         terms.check_text(body, issue.source, words, report)
         units.check_sources(issue, text.split("\n"), names, report)
-        units.check_near_misses(body, issue.source, names, report)
+        units.check_near_misses(body, issue.source, near, report)
     stale_approvals(root, issues, report)
 
 

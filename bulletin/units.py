@@ -61,46 +61,62 @@ def check_sources(issue: Issue, lines: list[str], names: tuple[str, ...], report
                        f"{hint} {add}".strip())
 
 
-def near_misses(body, names: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
-    """(line, 0-based column, text found, known name) where the text is one character off a name.
+class NearMisses:
+    """Finds text one character off a known name: (line, 0-based column, text, name).
 
-    `body`: (number, masked line).  Only names of MIN_NEAR characters or more, only a
-    character other than the first (市/省/县 name other, real units), and never a text that
-    is itself a known name."""
-    keys: dict[tuple[int, str], str] = {}
-    for name in names:
-        if len(name) >= MIN_NEAR:
-            for i in range(1, len(name)):
-                keys.setdefault((len(name), name[:i] + "\0" + name[i + 1:]), name)
-    if not keys:
-        return []
-    exact = set(names)
-    whole = re.compile("|".join(re.escape(n) for n in sorted(exact, key=len, reverse=True)))
-    firsts = {name[0] for name in keys.values()}
-    lengths = sorted({n for n, _ in keys})
-    found = []
-    for number, line in body:
-        taken = [False] * len(line)
-        for m in whole.finditer(line):  # inside a correct name nothing is a miss
-            taken[m.start():m.end()] = [True] * (m.end() - m.start())
-        for start, first in enumerate(line):
-            if first not in firsts or taken[start]:
+    Only names of MIN_NEAR characters or more, only a character other than the first
+    (市/省/县 name other, real units), and never a text that is itself a known name.  Each
+    name is filed under its forms with one character after the first left open; the text is
+    looked up only where a name's first character stands.  Made once for a whole series."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self.keys: dict[tuple[int, str], str] = {}
+        for name in names:
+            if len(name) >= MIN_NEAR:
+                for i in range(1, len(name)):
+                    self.keys.setdefault((len(name), name[:i] + "\0" + name[i + 1:]), name)
+        self.exact = set(names)
+        firsts = "".join(sorted({re.escape(n[0]) for n in self.keys.values()}))
+        self.starts = re.compile(f"[{firsts}]") if firsts else None
+        self.lengths = sorted({n for n, _ in self.keys}, reverse=True)
+
+    def find(self, body) -> list[tuple[int, int, str, str]]:
+        """`body`: (number, masked line)."""
+        if self.starts is None:
+            return []
+        found = []
+        for number, line in body:
+            after = 0  # a name found is not searched again for a shorter one
+            for m in self.starts.finditer(line):
+                if m.start() >= after:
+                    hit = self._at(line, m.start())
+                    if hit:
+                        after = m.start() + len(hit[0])
+                        if hit[1]:
+                            found.append((number, m.start(), *hit))
+        return found
+
+    def _at(self, line: str, start: int) -> tuple[str, str] | None:
+        """(text, name it is one off) or (text, "") for a known name, at `start`; else None."""
+        for size in self.lengths:
+            window = line[start:start + size]
+            if len(window) < size or "\0" in window:
                 continue
-            for size in lengths:
-                window = line[start:start + size]
-                if len(window) < size or window in exact or "\0" in window or any(taken[start:start + size]):
-                    continue
-                name = next((keys[k] for i in range(1, size)
-                             if (k := (size, window[:i] + "\0" + window[i + 1:])) in keys), None)
+            if window in self.exact:
+                return window, ""
+            for i in range(1, size):
+                name = self.keys.get((size, window[:i] + "\0" + window[i + 1:]))
                 if name:
-                    found.append((number, start, window, name))
-                    taken[start:start + size] = [True] * size
-                    break
-    return found
+                    return window, name
+        return None
 
 
-def check_near_misses(body, path: Path, names: tuple[str, ...], report: Report) -> None:
-    misses = near_misses(body, names)
+def near_misses(body, names: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
+    return NearMisses(names).find(body)
+
+
+def check_near_misses(body, path: Path, finder: NearMisses, report: Report) -> None:
+    misses = finder.find(body)
     for number, col, text, name in misses[:MAX_NEAR_REPORTS]:
         report.warning(_("'{text}' is one character off the unit '{name}'").format(text=text, name=name),
                        Location(path, number, col + 1),
