@@ -16,6 +16,7 @@ from pathlib import Path
 from . import records, workspace
 from .errors import BulletinError, Location
 from .i18n import _
+from .lock import held
 from .model import REVIEW, SIGN_OFF, Edition, Issue, Publication
 
 # The footer field each step's name fills (the theme's _footer.html reads fields.reviewer, fields.issuer).
@@ -129,5 +130,7 @@ def record(root: Path, edition: Edition, step: str, by: str, note: str = "",
     }
     if note:
         row["note"] = note
-    records.append_jsonl(records.approvals_path(root), row)
+    # one approval at a time: two at once would each rewrite the file without the other's line
+    with held(workspace.state_dir(root) / "approvals.lock", on_busy=lambda holder: None):
+        records.append_jsonl(records.approvals_path(root), row)
     return row

@@ -76,15 +76,20 @@ def review(root: Path, selector: str, report: Report, now: dt.datetime | None = 
 
 
 def _previous(root: Path, edition: Edition, folder: Path) -> tuple[str, str]:
-    """(the text to compare with, what it is): the last review copy, else the published text."""
+    """(the text to compare with, what it is): the last review copy or the publication, whichever
+    is later (on the same day, the review copy); nothing when there is neither."""
+    from .publish import load_manifest
+
     kept = folder / f"{edition.name}.md"
-    if kept.exists():
-        when = dt.datetime.fromtimestamp(kept.stat().st_mtime).astimezone()
+    when = dt.datetime.fromtimestamp(kept.stat().st_mtime).astimezone() if kept.exists() else None
+    issued = load_manifest(root)["editions"].get(edition.name, {}).get("published", "")
+    if issued and (when is None or issued > when.date().isoformat()):
+        published = published_text(root, edition)
+        if published is not None:
+            return published, _("compared with the edition published on {date}").format(date=issued)
+    if when is not None:
         return kept.read_text(encoding="utf-8"), _("compared with the review copy of {when}").format(
             when=f"{when:%Y-%m-%d %H:%M}")
-    published = published_text(root, edition)
-    if published is not None:
-        return published, _("compared with the published edition")
     return "", _("there is no earlier review copy or publication: all the text is new")
 
 
