@@ -55,6 +55,7 @@ def stale_approvals(root: Path, issues: list[Issue], report: Report) -> None:
             continue
         now = approval.inputs(root, issue)
         valid = approval.current(rows, name, now)
+        _written_otherwise(issue, valid, report)
         for step, row in last.items():
             changed = approval.changed(row["inputs"], now)
             if step in valid or (name in issued and changed == [workspace.CONFIG]):
@@ -64,3 +65,15 @@ def stale_approvals(root: Path, issues: list[Issue], report: Report) -> None:
                 step=step, name=name, by=row.get("by", "?"), at=row.get("at", "?"), files=files),
                 Location(issue.source),
                 _("approve it again: bulletin approve {name} --as {step} --by NAME").format(name=name, step=step))
+
+
+def _written_otherwise(issue: Issue, valid: dict[str, dict], report: Report) -> None:
+    """A front-matter reviewer/issuer other than the one recorded: the footer prints the record."""
+    for step, row in valid.items():
+        key = approval.FOOTER_FIELDS[step]
+        written = issue.fields.get(key)
+        if isinstance(written, str) and written != row.get("by"):
+            report.warning(_("'{key}: {written}' is not printed: the recorded {step} is by {by}").format(
+                key=key, written=written, step=step, by=row.get("by", "?")),
+                Location(issue.source, issue.lines.get(key, 1), 1),
+                _("remove the line, or record the approval again"))

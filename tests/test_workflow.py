@@ -52,6 +52,8 @@ def test_approval_required_gates_publish_and_names_the_footer(make_ws):
                 for rel in ("issues/2018-01.md", "issues/photo.png", "bulletin.yaml")}
     assert rows[0]["inputs"] == expected
 
+    assert re.search(r"2018-01\.md:4:1: warning: 'reviewer: 旧名' is not printed: the recorded 审核 is by 李四",
+                     run("check", cwd=root, check=True).stderr)
     run("publish", "2018-01", cwd=root, check=True)
     footer = _last_page_text(root / "published" / "2018-01.pdf")
     assert "审核：李四" in footer and "签发：王五" in footer and "旧名" not in footer
