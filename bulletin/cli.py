@@ -293,15 +293,16 @@ def send_(ctx, issue, dry_run, show_status, to, resend_uncertain):
     return EXIT_OK if outcome.complete else EXIT_FAILED
 
 
-@cli.command(name="list", help=_("The editions, one a line: period label, date, first article's title."))
+@cli.command(name="list", help=_("The editions, one a line: period label, date, state (草稿 … 已印发), first article's title."))
 @click.pass_context
 def list_(ctx):
     from .commands.listing import editions
 
+    root = _root(ctx)
     with _reporting() as report:
-        rows, failed = editions(_root(ctx), report)
-    table = [(r.name, r.label, r.date) for r in rows]
-    widths = [max((_width(t[i]) for t in table), default=0) for i in range(3)]
+        rows, failed = editions(root, report)
+    table = [(r.name, r.label, r.date, r.state) for r in rows]
+    widths = [max((_width(t[i]) for t in table), default=0) for i in range(4)]
     for row, cells in zip(rows, table):
         padded = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)]
         click.echo("  ".join(padded + [row.first_title]).rstrip())
@@ -379,6 +380,79 @@ def copies(ctx, issue, count, first):
         return EXIT_FAILED
     click.echo(_("wrote {path}").format(path=display_path(made.pdf)))
     click.echo(_("wrote {path}").format(path=display_path(made.register)))
+
+
+@cli.command(name="approve", help=_("Record a 审核 or 签发 of an edition's current text, images and settings in "
+                    "published/approvals.jsonl.\n\nA later change to any of them makes the approval stale: "
+                    "'check' warns, and with 'approval: required' in bulletin.yaml 'publish' refuses."))
+@click.argument("issue")
+@click.option("--as", "step", required=True, metavar="审核|签发",
+              help=_("The step: 审核 (reviewer) or 签发 (issuer)."))
+@click.option("--by", "by", required=True, metavar="NAME", help=_("Who approves (printed in the footer)."))
+@click.option("--note", default="", metavar="TEXT", help=_("A remark kept with the record."))
+@click.pass_context
+def approve_(ctx, issue, step, by, note):
+    from .workflow import approve
+
+    with _reporting() as report:
+        result = approve(_root(ctx), issue, step, by, note, report)
+    if result is None:
+        return EXIT_FAILED
+    edition, row = result
+    click.echo(_("recorded: {step} of {name} ({label}) by {by} at {at}, in published/approvals.jsonl").format(
+        step=row["step"], name=edition.name, label=edition.period_label, by=row["by"], at=row["at"]))
+
+
+@cli.command(name="review", help=_("Write a review copy (送审稿) of an edition and what changed since the last one, in "
+                    ".bulletin/review/.\n\nID.pdf is marked 送审稿 with the date and time on every page; "
+                    "ID.diff.html shows the paragraphs changed since the last review copy (or the last "
+                    "publication).  Nothing is written to output/."))
+@click.argument("issue")
+@click.pass_context
+def review_(ctx, issue):
+    from .review import review
+
+    with _reporting() as report:
+        copy = review(_root(ctx), issue, report)
+    if copy is None:
+        return EXIT_FAILED
+    click.echo(_("wrote {path} ({pages} page(s))").format(path=display_path(copy.pdf), pages=copy.pages))
+    click.echo(_("wrote {path}: {n} paragraph(s) changed; {basis}").format(
+        path=display_path(copy.diff), n=copy.changed, basis=copy.basis))
+
+
+@cli.command(name="stats", help=_("Contributions received and published per unit (信息报送及采用情况), with scores if bulletin.yaml "
+                    "sets them.\n\nReceived: the articles with a {source=\"...\"} in any issue file, and imports "
+                    "not (or no longer) in an issue; published: those in a published edition."))
+@click.option("--year", type=click.IntRange(1900, 2999), help=_("Count only this year."))
+@click.option("--month", type=click.IntRange(1, 12), help=_("Count only this month of --year."))
+@click.option("--by", "by", type=click.Choice(["unit", "author"]), default="unit", show_default=True,
+              help=_("A row per contributing unit, or per author."))
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), help=_("Write the table to an Excel file."))
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help=_("Write the table to a CSV file."))
+@click.pass_context
+def stats_(ctx, year, month, by, xlsx, csv_file):
+    from . import stats
+    from .writer import atomic_write
+
+    if month and not year:
+        raise BulletinError(_("--month needs --year"), hint=_("for example: bulletin stats --year 2018 --month 3"))
+    with _reporting() as report:
+        table = stats.stats(_root(ctx), report, year, month, by)
+    click.echo(table.title)
+    click.echo(_("period: {period}").format(period=table.period))
+    rows = [[str(c) for c in row] for row in table.body()]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(c + " " * (widths[i] - _width(c)) if i < len(row) - 1 else c
+                             for i, c in enumerate(row)).rstrip())
+    for path, data in ((xlsx, stats.xlsx_bytes), (csv_file, stats.csv_bytes)):
+        if path is not None:
+            try:
+                atomic_write(path, data(table))
+            except OSError as exc:
+                raise BulletinError(_("cannot write {path}: {why}").format(path=path, why=exc.strerror)) from None
+            click.echo(_("wrote {path}").format(path=display_path(path)), err=True)
 
 
 def main(argv: list[str] | None = None, obj: dict | None = None) -> int:

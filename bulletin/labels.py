@@ -57,6 +57,7 @@ TABLE = {
         "pdf_short": "PDF",
         "feed": "订阅（Atom）",
         "archive_title": "{title}（全部各期）",
+        "review_copy": "送审稿",
     },
     "en": {
         "contents": "Contents",
@@ -103,6 +104,7 @@ TABLE = {
         "pdf_short": "PDF",
         "feed": "Subscribe (Atom)",
         "archive_title": "{title}: all issues",
+        "review_copy": "Draft for review",
     },
 }
 

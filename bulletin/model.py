@@ -19,6 +19,10 @@ KIND_ALIASES = {
     "专刊": "专刊", "special": "专刊",
     "特刊": "特刊", "extra": "特刊",
 }
+# The steps of approval (审核, then 签发) and the English names accepted for them.
+REVIEW, SIGN_OFF = "审核", "签发"
+APPROVAL_STEPS = {REVIEW: REVIEW, "reviewer": REVIEW, "review": REVIEW,
+                  SIGN_OFF: SIGN_OFF, "issuer": SIGN_OFF, "sign-off": SIGN_OFF}
 # Edition file names stay ASCII: pinyin initials of the kind.
 KIND_SLUGS = {REGULAR: "", "增刊": "zk", "专刊": "zhk", "特刊": "tk"}
 

@@ -65,9 +65,10 @@ def key(*parts: str, assets=()) -> str:
     return h.hexdigest()
 
 
-def edition_key(context: str, look: str, digest: str, assets=()) -> str:
-    """What every output of an edition is made from (see the module's docstring)."""
-    return key(context, look, digest, assets=assets)
+def edition_key(context: str, look: str, digest: str, assets=(), signed: dict[str, str] | None = None) -> str:
+    """What every output of an edition is made from (see the module's docstring); `signed`:
+    the names of its recorded approvals (审核, 签发), which its footer prints."""
+    return key(context, look, digest, *(f"{k}={v}" for k, v in sorted((signed or {}).items())), assets=assets)
 
 
 def output_key(edition: str, fmt) -> str:

@@ -19,7 +19,7 @@ import json
 import platform
 from pathlib import Path
 
-from . import __version__, fonts, images, numbering, workspace
+from . import __version__, fonts, images, numbering, schema, workspace
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Edition, Issue, Publication
@@ -91,7 +91,9 @@ def settings_sha256(issue: Issue, pub: Publication) -> str:
     """The settings of bulletin.yaml that reach this edition's page, as the issue resolved them."""
     page = {"title": issue.title, "publisher": issue.publisher, "language": issue.language,
             "recipients": recorded_recipients(issue), "theme": pub.theme, "footer": pub.footer,
-            "contents_pages": pub.contents_pages, "extra": pub.extra}
+            "contents_pages": pub.contents_pages,
+            # (units, scores and approval steps are the workflow's, not the page's)
+            "extra": {k: v for k, v in pub.extra.items() if k not in schema.WORKFLOW_SETTINGS}}
     text = json.dumps(page, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -46,7 +46,17 @@ _CONFIG_COMMENTS = {
     "people": N_("editor, reviewer and issuer: the people named in the footer"),
 }
 
-GITIGNORE = "output/\n"
+
+
+def gitignore() -> str:
+    """What version control leaves out: what the tool makes again, and what is not to be shared."""
+    return "\n".join([
+        "# " + _("made again by 'bulletin build'"),
+        "output/",
+        "# " + _("review copies, caches, imported contributions: the tool's own; keep published/ in version control"),
+        ".bulletin/",
+        "",
+    ])
 
 
 def translator(language: str):
@@ -107,7 +117,7 @@ def init(folder: Path, title_line: str | None = None, publisher: str | None = No
     first.write_text(issue_text(1, 1, date, language=language), encoding="utf-8")
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text(GITIGNORE, encoding="utf-8")
+        ignore.write_text(gitignore(), encoding="utf-8")
         written.append(ignore)
     return written
 

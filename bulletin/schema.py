@@ -16,7 +16,7 @@ from typing import Any, Callable
 from .errors import Location, Report
 from .i18n import _
 from .labels import LANGUAGES
-from .model import KIND_ALIASES
+from .model import APPROVAL_STEPS, KIND_ALIASES, SIGN_OFF
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -278,6 +278,37 @@ def mail_settings(name: str, value: Any, where: Location, report: Report) -> dic
     return out
 
 
+def scores(name: str, value: Any, where: Location, report: Report) -> dict[str, float]:
+    """scores: points for each contribution received and each article published."""
+    if not isinstance(value, dict):
+        raise Invalid(_("'{name}' must be a mapping of points, got {value}").format(name=name, value=_shown(value)),
+                      _("for example: scores: {received: 1, published: 3}"))
+    out = {}
+    for key, item in value.items():
+        loc = Location(where.path, *value.where[key])
+        if key not in ("received", "published"):
+            report.error(_("unknown score '{key}'").format(key=key), loc,
+                         _suggest(key, ("received", "published")) or _("use 'received' and 'published'"))
+            continue
+        try:
+            out[key] = number_between(0, 1000)(f"{name}.{key}", item)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
+    return out
+
+
+def approval_steps(name: str, value: Any, where: Location, report: Report) -> tuple[str, ...]:
+    """The steps 'publish' asks for: 审核 and 签发 (reviewer, issuer); 签发 always."""
+    names = name_list(name, value, where, report)
+    steps = []
+    for step in names:
+        if step.lower() not in APPROVAL_STEPS:
+            raise Invalid(_("'{name}' lists '{step}', which is not a step of approval").format(name=name, step=step),
+                          _("the steps are 审核 (reviewer) and 签发 (issuer)"))
+        steps.append(APPROVAL_STEPS[step.lower()])
+    return tuple(dict.fromkeys([*steps, SIGN_OFF]))
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -330,8 +361,17 @@ PUBLICATION_FIELDS = (
           "(default 10), cc_roles (recipient roles put in Cc; default [cc])", nested=True),
     Field("footer", one_of("seed", "gb"),
           "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
+    Field("units", name_list, "contributing units (来稿单位) besides the names of recipients.yaml", nested=True),
+    Field("scores", scores, "points in 'bulletin stats': received and published, e.g. {received: 1, published: 3}",
+          nested=True),
+    Field("approval", one_of("required", "optional"),
+          "'required': 'publish' refuses an edition without a recorded 签发 for its current text"),
+    Field("approval_steps", approval_steps, "the recorded steps 'publish' asks for: [审核, 签发]", nested=True),
     *RECURRING,  # defaults for every issue
 )
+
+# Settings the workflow reads from Publication.extra (units, scores, approval).
+WORKFLOW_SETTINGS = ("units", "scores", "approval", "approval_steps")
 
 
 def _suggest(key: str, names) -> str:

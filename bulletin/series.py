@@ -107,6 +107,9 @@ def check(ws: Workspace, reads: list[Read], report: Report) -> Series:
     editions = [r.edition for r in reads if r.edition is not None]
     failed = [r.path for r in reads if r.edition is None]
     numbering.check_series([e.issue for e in editions], report, incomplete=bool(failed))
+    from . import editorial  # (it reads approvals and the manifest: only once the issues are read)
+
+    editorial.check(ws.root, ws.publication, [e.issue for e in editions], report)  # terms, units, sources, approvals
     editions.sort(key=lambda e: (e.issue.date, e.issue.kind != REGULAR, e.issue.number))
     return Series(ws.publication, editions, failed, ws.digests, ws.context)
 

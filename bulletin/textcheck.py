@@ -77,6 +77,13 @@ def _body_lines(text: str):
         yield n + 1, line
 
 
+def body_lines(text: str):
+    """(line number, line) of the body with link targets, code and attributes blanked out
+    (same length, so columns stay true): the text a reader sees."""
+    for number, line in _body_lines(text):
+        yield number, _PROTECTED.sub(lambda m: "\0" * len(m.group(0)), line)
+
+
 def slips(text: str) -> list[Slip]:
     """Every punctuation and invisible-character slip of the body, in order."""
     found: list[Slip] = []
@@ -196,11 +203,31 @@ def fix_punctuation(text: str) -> tuple[str, int]:
 
 
 def fix_file(path: Path) -> int:
-    """Rewrite the half-width marks of one file in place; keeps its BOM and line ends."""
+    """Rewrite the half-width marks of one file in place, and the wrong forms of the
+    workspace's terms.yaml (terms.py); keeps its BOM and line ends.  Returns how many."""
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3 if bom else 0:].decode("utf-8")
     fixed, count = fix_punctuation(text)
+    fixed, more = _fix_terms(fixed, path)
+    count += more
     if count:
         atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + fixed.encode("utf-8"))
     return count
+
+
+def _fix_terms(text: str, path: Path) -> tuple[str, int]:
+    """The text with terms.yaml's right forms written in (the workspace found as git finds its own)."""
+    from . import terms, workspace
+    from .errors import BulletinError
+
+    try:
+        root = workspace.find_root(path.parent)
+    except BulletinError:
+        return text, 0
+    words = terms.load(root, Report())  # its errors are reported by the check that follows
+    if not words:
+        return text, 0
+    lines = text.split("\n")
+    count = terms.fix_lines(lines, list(body_lines(text)), words)
+    return "\n".join(lines), count

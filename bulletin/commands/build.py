@@ -119,8 +119,11 @@ class _Build:
             self.pool, self.own_pool = Pool(min(self.options.jobs or default_jobs(), expected), spare), True
 
     def key(self, edition: Edition) -> str:
+        from .. import approval
+
         issue = edition.issue
-        return plan.edition_key(self.ws.context, self.look, self.ws.digests.get(issue.source, ""), issue.assets)
+        return plan.edition_key(self.ws.context, self.look, self.ws.digests.get(issue.source, ""), issue.assets,
+                                signed=approval.footer_names(self.root, edition))
 
     def stale(self, edition: Edition, key: str) -> tuple[str, ...]:
         """The typeset formats of `edition` that are out of date."""

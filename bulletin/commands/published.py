@@ -30,7 +30,7 @@ def read_series(root: Path, report: Report, strict: bool = False, reissuing: str
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
                     on_wait=lambda message: None) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
-    from .. import publish
+    from .. import approval, publish
 
     with workspace_lock(workspace.state_dir(root), on_wait):
         series = read_series(root, report, reissuing=selector if reissue else None)
@@ -43,4 +43,5 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
             raise BulletinError(_("'{name}' names {n} issues; name one edition, e.g. 2018-02").format(
                 name=selector, n=len(chosen)))
         edition = chosen[0]
+        approval.require(root, edition, series.publication)  # when bulletin.yaml says approval: required
         return edition, publish.publish(root, edition, series.publication, reissue, report)

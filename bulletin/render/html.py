@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .. import __version__, images, labels
+from .. import __version__, approval, images, labels
 from ..fetcher import virtual_uri
 from ..markdown import resolve_assets
 from ..model import Edition, Publication
@@ -49,7 +49,8 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
             for a in issue.attachments
         ],
         "copy_label": f"{copy:06d}" if copy is not None else "",
-        "fields": issue.fields,
+        # 审核 and 签发 as recorded (bulletin approve) for exactly these inputs, else as written
+        "fields": {**issue.fields, **approval.footer_names(pub.root, edition)},
         "pdf_name": edition.pdf_name,
         "generator": f"bulletin {__version__}",
     }

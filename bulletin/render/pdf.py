@@ -114,8 +114,11 @@ def pango_version() -> str:
     return f"{v // 10000}.{v // 100 % 100}.{v % 100}"
 
 
-def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:
+def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None,
+           stylesheets: tuple[str, ...] = ()) -> PDF:
     """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
+
+    `stylesheets`: CSS added after the document's own (the 送审稿 mark of a review copy).
 
     Any file WeasyPrint is refused, and any warning it logs (a missing
     image, a bad CSS rule), fails the edition: an official edition must not
@@ -139,7 +142,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
             source_html = HTML(string=html, base_url=virtual_uri(base, root) + "/", url_fetcher=fetcher)
             # laid out again where the 版记 falls wrong (duplex, a page of its own): pages.py
             document, notes = pages.settle(lambda extra: source_html.render(
-                font_config=font_config(), stylesheets=[CSS(string=css) for css in extra]))
+                font_config=font_config(), stylesheets=[CSS(string=css, font_config=font_config()) for css in (*stylesheets, *extra)]))
             data = finish_pdf(document.write_pdf(**options), placements(document), root)
         except RecursionError:
             raise BulletinError("the issue is nested too deeply to typeset", Location(source),
