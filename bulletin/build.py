@@ -159,7 +159,7 @@ class BuildResult:
 
 
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
-                    on_wait=lambda message: None) -> tuple[Edition, dict] | None:
+                    on_wait=lambda message: None, sign: bool = False) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
     from . import publish
 
@@ -173,7 +173,7 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
         if len(chosen) > 1:
             raise BulletinError(f"'{selector}' names {len(chosen)} issues; name one edition, e.g. 2018-02")
         edition = numbering.edition(chosen[0])
-        return edition, publish.publish(root, edition, series.publication, reissue, report)
+        return edition, publish.publish(root, edition, series.publication, reissue, report, sign=sign)
 
 
 def build(root: Path, selectors: tuple[str, ...], report: Report, on_wait=lambda message: None,

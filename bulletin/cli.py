@@ -226,9 +226,11 @@ class _Progress:
 @main.command(name="publish")
 @click.argument("issue")
 @click.option("--reissue", is_flag=True, help="Publish again an edition whose source was corrected.")
+@click.option("--sign", is_flag=True, help="Sign the PDF (PAdES) with the certificate and seal named in bulletin.yaml "
+              "(signing:); the password from BULLETIN_SIGN_PASSWORD.")
 @click.pass_context
 @_guarded
-def publish_(ctx, issue, reissue):
+def publish_(ctx, issue, reissue, sign):
     """Issue an edition: its PDF/A copy (source attached) and HTML into published/, recorded in the manifest.
 
     After this, changing the issue file is an error until it is published
@@ -237,7 +239,7 @@ def publish_(ctx, issue, reissue):
     from .build import publish_edition
 
     with _reporting() as report:
-        result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say)
+        result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say, sign=sign)
     if result is None:
         sys.exit(1)
     edition, record = result
@@ -251,10 +253,16 @@ def publish_(ctx, issue, reissue):
 @_guarded
 def verify(ctx):
     """Recompute the SHA-256 of every published source and output, and report any difference."""
+    from .i18n import _
     from .publish import verify as verify_published
 
+    signed = []
     with _reporting() as report:
-        count = verify_published(_root(ctx), report)
+        count = verify_published(_root(ctx), report, signed)
+    for name, sig in signed:
+        click.echo(_("{name}: signed by {signer} on {when}{stamped}").format(
+            name=name, signer=sig.signer, when=sig.signed_at, stamped=_(" (time-stamped)") if sig.timestamped else "")
+            + (_(": INVALID, {problem}").format(problem=sig.problem) if sig.problem else ""))
     if report.errors:
         click.echo(f"{len(report.errors)} difference(s) in {count} published edition(s)", err=True)
         sys.exit(1)

@@ -96,7 +96,7 @@ def load_publication(root: Path, report: Report) -> Publication:
         contents_pages=clean.get("contents_pages", False),
         footer=clean.get("footer", "seed"),
         smtp=clean.get("smtp", {}),
-        extra={**unknown, **({"base_url": clean["base_url"]} if "base_url" in clean else {})},
+        extra={**unknown, **{key: clean[key] for key in ("base_url", "signing", "retention") if key in clean}},
     )
 
 

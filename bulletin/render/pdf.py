@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from . import cdefs, cjk, speedups
+from . import cdefs, cjk, pdfua, speedups
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,14 @@ def _weasyprint_warnings():
 
 
 def _uncompressed_metadata(document, pdf) -> None:
-    """PDF/A validators reject a Filter on the XMP metadata stream; WeasyPrint compresses it."""
+    """PDF/A validators reject a Filter on the XMP metadata stream; WeasyPrint compresses it.
+    The archival edition is PDF/UA-1 as well: its identification goes in the same stream."""
     import pydyf
 
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
             obj.compress = False
+            obj.stream = [pdfua.identify(b"".join(obj.stream))]
 
 
 _FONTS = None
@@ -95,7 +97,7 @@ def load() -> None:
 
 
 def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None) -> PDF:
-    """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
+    """Typeset `html`; with `attach`, as PDF/A-3a and PDF/UA-1 carrying that source file.
 
     Any file WeasyPrint is refused, and any warning it logs (a missing
     image, a bad CSS rule), fails the edition: an official edition must not
@@ -109,7 +111,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     options = {}
     if attach is not None:
         options = {
-            "pdf_variant": "pdf/a-3u",
+            "pdf_variant": "pdf/a-3a",  # tagged: PDF/A-3a and, with pdfua.py, PDF/UA-1
             "attachments": [Attachment(string=attach.data, name=attach.name, description="Markdown source",
                                        relationship="Source", created=attach.date, modified=attach.date)],
             "finisher": _uncompressed_metadata,
