@@ -394,5 +394,31 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@main.command(name="volume")
+@click.argument("year", type=click.IntRange(1900, 9999))
+@click.option("--publish", "publish_it", is_flag=True,
+              help="Also write it into published/volumes/ and record it in the manifest.")
+@click.pass_context
+@_guarded
+def volume_(ctx, year, publish_it):
+    """Bind the year's published editions into one PDF/A (合订本): output/volumes/YEAR.pdf.
+
+    A cover, the year's contents with the volume's page numbers, every
+    published edition as it was issued, and an index of contributing units.
+    """
+    from . import volume as volumes
+    from .i18n import _
+
+    with _reporting() as report:
+        result = volumes.make(_root(ctx), year, report, publish_it=publish_it)
+    if result is None:
+        sys.exit(1)
+    for path in (result.path, result.published):
+        if path is not None:
+            click.echo(_("wrote {path}").format(path=_shown(path)))
+    click.echo(_("bound {editions} edition(s) of {year}: {pages} pages").format(
+        editions=len(result.parts), year=year, pages=result.pages), err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -44,6 +44,10 @@ TABLE = {
         "pdf_short": "PDF",
         "feed": "订阅（Atom）",
         "archive_title": "{title}（全部各期）",
+        "volume": "{year}年合订本",
+        "volume_span": "{first}至{last}",
+        "unit_index": "来稿单位索引",
+        "unit_articles": "{n}篇",
     },
     "en": {
         "contents": "Contents",
@@ -77,6 +81,10 @@ TABLE = {
         "pdf_short": "PDF",
         "feed": "Subscribe (Atom)",
         "archive_title": "{title}: all issues",
+        "volume": "Volume {year}",
+        "volume_span": "{first} to {last}",
+        "unit_index": "Index of contributing units",
+        "unit_articles": "{n} article(s)",
     },
 }
 

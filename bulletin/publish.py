@@ -140,7 +140,10 @@ def verify(root: Path, report: Report, signed: list | None = None) -> int:
     """Recompute every hash of the manifest; report each difference.  Returns editions checked.
 
     A signed edition's signature is validated too; `signed` receives (name, Signature) of each."""
-    records = load_manifest(root)["editions"]
+    manifest = load_manifest(root)
+    records = manifest["editions"]
+    from . import volume
+    volume.verify(root, manifest, report)
     for name, record in sorted(records.items()):
         if "signature" in record:
             from . import signing

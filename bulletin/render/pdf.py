@@ -20,6 +20,8 @@ class Source:
     name: str
     data: bytes
     date: datetime.datetime
+    description: str = "Markdown source"
+    relationship: str = "Source"  # PDF/A-3's AFRelationship: Source, Data, Supplement...
 
 
 @dataclass
@@ -112,8 +114,8 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     if attach is not None:
         options = {
             "pdf_variant": "pdf/a-3a",  # tagged: PDF/A-3a and, with pdfua.py, PDF/UA-1
-            "attachments": [Attachment(string=attach.data, name=attach.name, description="Markdown source",
-                                       relationship="Source", created=attach.date, modified=attach.date)],
+            "attachments": [Attachment(string=attach.data, name=attach.name, description=attach.description,
+                                       relationship=attach.relationship, created=attach.date, modified=attach.date)],
             "finisher": _uncompressed_metadata,
         }
     with _weasyprint_warnings() as warnings:
