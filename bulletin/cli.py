@@ -420,5 +420,42 @@ def volume_(ctx, year, publish_it):
         editions=len(result.parts), year=year, pages=result.pages), err=True)
 
 
+@main.command(name="archive")
+@click.argument("year", required=False, type=click.IntRange(1900, 9999))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The package's folder (default: archive/YEAR in the workspace).")
+@click.option("--zip", "make_zip", is_flag=True, help="Also write the package as one .zip beside its folder.")
+@click.option("--check", "check_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Check an existing package instead of making one.")
+@click.pass_context
+@_guarded
+def archive_(ctx, year, out, make_zip, check_dir):
+    """Write the archive package of YEAR (归档包) and check it; or check one with --check DIR.
+
+    Each published edition's PDF/A, source and metadata record (XML), a package
+    manifest with SHA-256 and SM3 digests, and the report of the self-check:
+    authenticity, integrity, usability, security.  Exit 1 when a check fails.
+    """
+    from . import archival, selfcheck
+    from .i18n import _
+
+    if check_dir is not None:
+        lines = selfcheck.check(check_dir)
+    else:
+        if year is None:
+            raise click.UsageError(_("name the year to archive, e.g. 'bulletin archive 2018', or use --check DIR"))
+        with _reporting() as report:
+            result = archival.archive(_root(ctx), year, report, out=out, make_zip=make_zip)
+        if result is None:
+            sys.exit(1)
+        package, lines = result
+        for path in (package.folder, package.zip):
+            if path is not None:
+                click.echo(_("wrote {path}").format(path=_shown(path)))
+    click.echo(selfcheck.text(lines), nl=False)
+    if any(not line.ok for line in lines):
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -44,6 +44,8 @@ def checks() -> list[Check]:
         results.append(Check("Pango", False, f"WeasyPrint cannot load Pango: {exc}",
                              f"{APT} libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"))
     results.append(_pagefind())
+    from .archival import sm3_check
+    results.append(sm3_check())
     families = fonts.families()
     if families is None:
         results.append(Check("fonts", False, "fc-list (fontconfig) is not installed", f"{APT} fontconfig"))
