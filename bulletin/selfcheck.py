@@ -44,7 +44,7 @@ def _names() -> dict[str, str]:
 def text(lines: list[Line]) -> str:
     """The report: one line per finding, `ok` or `FAIL`, then the verdict."""
     names = _names()
-    out = [f"{'ok  ' if line.ok else 'FAIL'} {names[line.check]}: {line.message}" for line in lines]
+    out = [f"{(_('ok') if line.ok else _('FAIL')).ljust(4)} {names[line.check]}: {line.message}" for line in lines]
     failed = sum(not line.ok for line in lines)
     out.append(_("{n} check(s) failed").format(n=failed) if failed else _("every check passed"))
     return "\n".join(out) + "\n"
@@ -99,15 +99,17 @@ def _numbering(editions) -> list[Line]:
     for kind, items in by_kind.items():
         numbers = sorted(int(e.get("期")) for e in items)
         totals = sorted(int(e.get("总期")) for e in items if e.get("总期"))
-        for series, values in (("issue", numbers), ("total", totals)):
+        shown = _("regular") if kind == "regular" else kind
+        for series, values in ((_("{kind} numbering"), numbers), (_("{kind} cumulative numbering"), totals)):
             if not values:
                 continue
-            start = 1 if series == "issue" else values[0]
+            start = 1 if values is numbers else values[0]
             if values != list(range(start, start + len(values))):
                 missing = sorted(set(range(start, values[-1] + 1)) - set(values))
                 twice = sorted({v for v in values if values.count(v) > 1})
-                lines.append(Line(False, INTEGRITY, _("{kind} numbering ({series}): missing {missing}, twice {twice}")
-                                  .format(kind=kind, series=series, missing=missing or "-", twice=twice or "-")))
+                lines.append(Line(False, INTEGRITY, _("{series}: missing {missing}, twice {twice}")
+                                  .format(series=series.format(kind=shown), missing=missing or "-",
+                                          twice=twice or "-")))
     return lines
 
 

@@ -149,7 +149,7 @@ def test_a_gap_in_the_numbering_fails(tmp_path):
     root = workspace(tmp_path / "ws", publish=("2018-01", "2018-03"))
     proc = run("archive", "2018", "--out", tmp_path / "pkg", cwd=root)
     assert proc.returncode == 1
-    assert "FAIL integrity: regular numbering (issue): missing [2], twice -" in proc.stdout
+    assert "FAIL integrity: regular numbering: missing [2], twice -" in proc.stdout
     assert (tmp_path / "pkg" / "report.txt").is_file()
 
 
