@@ -52,6 +52,40 @@ def _copy(pdf: pikepdf.Pdf, obj):
     return obj  # a number, name, string or null: the same in any file
 
 
+def _print_signature_appearances(pdf: pikepdf.Pdf) -> None:
+    """A signed edition's seal printed on its page as an artifact, the signature field removed.
+
+    The signature covers the edition's own file, not the volume, so it is not carried over;
+    its appearance (the seal) stays where it was, marked as an artifact (decoration, not
+    text) so that the volume's pages remain fully tagged."""
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = Array()
+        for annot in annots:
+            if annot.get("/FT") == "/Sig" or annot.get("/Parent", {}).get("/FT") == "/Sig":
+                _print_appearance(pdf, page, annot)
+            else:
+                kept.append(annot)
+        page.obj.Annots = kept
+    if "/AcroForm" in pdf.Root:
+        del pdf.Root["/AcroForm"]
+
+
+def _print_appearance(pdf: pikepdf.Pdf, page: pikepdf.Page, annot) -> None:
+    appearance = annot.get("/AP", {}).get("/N")
+    if not isinstance(appearance, pikepdf.Stream):
+        return  # an invisible signature: nothing to print
+    x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+    bx0, by0, bx1, by1 = (float(v) for v in appearance.BBox)
+    sx, sy = (x1 - x0) / ((bx1 - bx0) or 1), (y1 - y0) / ((by1 - by0) or 1)
+    name = page.add_resource(appearance, Name.XObject, prefix="Seal")
+    matrix = f"{sx:.6f} 0 0 {sy:.6f} {x0 - bx0 * sx:.6f} {y0 - by0 * sy:.6f} cm"
+    page.contents_add(b"q\n", prepend=True)  # whatever the page's own content leaves set is undone first
+    page.contents_add(f"Q\n/Artifact BMC q {matrix} {name} Do Q EMC\n".encode())
+
+
 class Binder:
     """`base` (a tagged PDF, kept with its catalog and metadata) with other tagged PDFs' pages after it."""
 
@@ -71,10 +105,7 @@ class Binder:
         tree = src.Root.StructTreeRoot
         top = tree.K if isinstance(tree.K, Dictionary) else tree.K[0]
         del top["/P"]  # in memory only: copying it must not drag src's whole tree root along
-        if "/AcroForm" in src.Root:
-            # a signed edition: its seal stays as it looks, printed on the page; the signature
-            # itself covers the edition's file, not the volume, so it is not carried over
-            src.flatten_annotations("all")
+        _print_signature_appearances(src)
         offset = self.next_key
         self.pdf.add_pages_from(src, forms="strip", outlines="ignore")
         for page in self.pdf.pages[start:]:

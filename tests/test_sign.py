@@ -223,3 +223,43 @@ def test_a_timestamp_server_dates_the_signature(tmp_path):
     proc = run("verify", cwd=root, check=True)
     assert "(time-stamped)" in proc.stdout
     assert failures(root / "published" / "2018-01.pdf", "3a") == []
+
+
+def test_a_signed_edition_in_the_volume_keeps_its_seal_but_not_the_signature(signed, tmp_path):
+    root, _ = signed
+    work = tmp_path / "ws"
+    shutil.copytree(root, work)
+    run("volume", "2018", cwd=work, check=True)
+    volume = work / "output" / "volumes" / "2018.pdf"
+    assert failures(volume, "3a") == []
+    with pikepdf.open(volume) as pdf:
+        assert "/AcroForm" not in pdf.Root
+        assert not any(a.get("/FT") == "/Sig" for p in pdf.pages for a in p.get("/Annots", []))
+        edition = next(item for item in pdf.open_outline().root if item.title.startswith("2018年第2期"))
+        page = pikepdf.Page(edition.destination[0])
+        # the seal's appearance, printed on the page (as an artifact: the volume stays PDF/UA-1)
+        assert any(name.startswith("/Seal") for name in _forms(page)), "the seal was dropped from the page"
+    assert failures(volume, "ua1") == []
+
+
+def _forms(page):
+    resources = page.obj.get("/Resources", {})
+    return {str(k): v for k, v in resources.get("/XObject", {}).items() if v.get("/Subtype") == "/Form"}
+
+
+def test_the_archive_self_check_validates_a_signed_edition(signed, tmp_path):
+    root, _ = signed
+    work = tmp_path / "ws"
+    shutil.copytree(root, work)
+    proc = run("archive", "2018", cwd=work)
+    assert "authenticity: 3 file(s) match their digests; 1 signed PDF(s) valid" in proc.stdout
+    record = (work / "archive/2018/editions/2018-02/metadata.xml").read_text(encoding="utf-8")
+    assert f'签署者="{SIGNER}"' in record
+    pdf = work / "archive/2018/editions/2018-02/2018-02.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[middle_of_largest_stream(bytes(data))] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    proc = run("archive", "--check", work / "archive/2018", cwd=work)
+    assert proc.returncode == 1
+    assert ("FAIL authenticity: editions/2018-02/2018-02.pdf: the signed bytes have been changed "
+            f"(signed by {SIGNER})") in proc.stdout
