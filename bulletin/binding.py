@@ -66,11 +66,26 @@ def _print_signature_appearances(pdf: pikepdf.Pdf) -> None:
         for annot in annots:
             if annot.get("/FT") == "/Sig" or annot.get("/Parent", {}).get("/FT") == "/Sig":
                 _print_appearance(pdf, page, annot)
+                _untag(pdf, annot)
             else:
                 kept.append(annot)
         page.obj.Annots = kept
     if "/AcroForm" in pdf.Root:
         del pdf.Root["/AcroForm"]
+
+
+def _untag(pdf: pikepdf.Pdf, annot) -> None:
+    """Remove an annotation's structure element (the signature's Form) and its ParentTree entry."""
+    if "/StructParent" not in annot or "/StructTreeRoot" not in pdf.Root:
+        return
+    tree, key = pdf.Root.StructTreeRoot, int(annot.StructParent)
+    pairs = _flat(tree.ParentTree)
+    element = dict(pairs).get(key)
+    if isinstance(element, Dictionary) and isinstance(element.get("/P", {}).get("/K"), Array):
+        element.P.K = Array([kid for kid in element.P.K
+                             if not (kid.is_indirect and kid.objgen == element.objgen)])
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(
+        [item for k, v in sorted(pairs, key=lambda kv: kv[0]) if k != key for item in (k, v)])))
 
 
 def _print_appearance(pdf: pikepdf.Pdf, page: pikepdf.Page, annot) -> None:

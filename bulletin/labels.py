@@ -48,6 +48,7 @@ TABLE = {
         "volume_span": "{first}至{last}",
         "unit_index": "来稿单位索引",
         "unit_articles": "{n}篇",
+        "seal_alt": "{publisher}电子签名印章",
     },
     "en": {
         "contents": "Contents",
@@ -85,6 +86,7 @@ TABLE = {
         "volume_span": "{first} to {last}",
         "unit_index": "Index of contributing units",
         "unit_articles": "{n} article(s)",
+        "seal_alt": "Electronic signature and seal of {publisher}",
     },
 }
 

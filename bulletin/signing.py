@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import labels
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Edition, Publication
@@ -164,6 +165,38 @@ def seal_box(pdf: bytes, edition: Edition) -> tuple[float, float, float, float]:
     return (cx - half, cy - half, cx + half, cy + half)
 
 
+def _tagged_field(pdf: bytes, box: tuple[float, float, float, float], alt: str) -> bytes:
+    """`pdf` with an empty signature field on page 1, tagged as PDF/UA asks: a Form structure
+    element holding the widget, and the widget's description (/TU).  pyHanko signs into it;
+    a field pyHanko made itself would be untagged, and the signed edition no longer PDF/UA-1."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    from .binding import _flat
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page, tree = doc.pages[0].obj, doc.Root.StructTreeRoot
+        document = tree.K if isinstance(tree.K, Dictionary) else tree.K[0]
+        key = max((k for k, _ in _flat(tree.ParentTree)), default=-1) + 1
+        widget = doc.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=String(FIELD), TU=String(alt),
+            Rect=Array(box), F=132, P=page, StructParent=key))  # F: print, locked
+        form = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Form, P=document, Pg=page,
+                                            Alt=String(alt), K=Dictionary(Type=Name.OBJR, Obj=widget, Pg=page)))
+        if not isinstance(document.get("/K"), Array):
+            document.K = Array([document.K]) if "/K" in document else Array()
+        document.K.append(form)
+        tree.ParentTree = doc.make_indirect(Dictionary(Nums=Array(
+            [item for k, v in sorted(_flat(tree.ParentTree) + [(key, form)], key=lambda kv: kv[0])
+             for item in (k, v)])))
+        tree.ParentTreeNextKey = key + 1
+        page.Annots = Array([*page.get("/Annots", []), widget])
+        doc.Root.AcroForm = Dictionary(Fields=Array([widget]))
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
 def sign(pdf: bytes, root: Path, pub: Publication, edition: Edition) -> tuple[bytes, Signature]:
     """`pdf` signed with the workspace's certificate and seal; the signature as `verify` will see it."""
     from pyhanko.pdf_utils.images import PdfImage
@@ -188,12 +221,13 @@ def sign(pdf: bytes, root: Path, pub: Publication, edition: Edition) -> tuple[by
     meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES,
                                         reason=edition.period_label, location=edition.issue.publisher)
-    spec = fields.SigFieldSpec(FIELD, on_page=0, box=seal_box(pdf, edition))
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec,
+    alt = labels.words(edition.issue.language)["seal_alt"].format(publisher=edition.issue.publisher)
+    prepared = _tagged_field(pdf, seal_box(pdf, edition), alt)
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style,
                                    timestamper=timestamps.HTTPTimeStamper(url) if url else None)
     try:
         with _quiet():
-            out = pdf_signer.sign_pdf(_writer(pdf), output=io.BytesIO())
+            out = pdf_signer.sign_pdf(_writer(prepared), existing_fields_only=True, output=io.BytesIO())
     except timestamps.TimestampRequestError as exc:
         raise BulletinError(_("the time-stamp server {url} did not answer: {why}").format(url=url, why=exc),
                             where, _("try again later, or remove timestamp_url to sign without a time-stamp")) \

@@ -119,6 +119,7 @@ def test_signed_edition_validates_and_stays_pdfa(signed):
         assert status.bottom_line, status.pretty_print_details()
         assert status.signing_cert.subject.native["common_name"] == SIGNER
     assert failures(pdf, "3a") == []  # the signed file, not the one before signing
+    assert failures(pdf, "ua1") == []  # the field is tagged: a Form element and its description
 
 
 def test_seal_stands_over_the_date_under_the_masthead(signed):
