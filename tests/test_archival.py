@@ -26,6 +26,8 @@ def workspace(root, publish=EDITIONS):
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
     root = workspace(tmp_path_factory.mktemp("archive") / "ws")
+    approval = '{"edition": "2018-02", "step": "签发", "by": "张三", "at": "2018-03-04T10:00:00+08:00"}\n'
+    (root / "published" / "approvals.jsonl").write_text(approval + "not json\n", encoding="utf-8")
     proc = run("archive", "2018", "--zip", cwd=root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root, root / "archive" / "2018", proc
@@ -85,6 +87,10 @@ def test_metadata_record_of_an_edition(package):
     assert files["2018-02.pdf"].get("大小") == str((folder / "editions/2018-02/2018-02.pdf").stat().st_size)
     tools = {t.get("名称"): t.get("版本") for t in record.iter(f"{NS}工具")}
     assert tools["weasyprint"] and tools["python"]
+    approvals = [a.attrib for a in record.iter(f"{NS}审批")]
+    assert approvals == [{"edition": "2018-02", "step": "签发", "by": "张三", "at": "2018-03-04T10:00:00+08:00"}]
+    other = ET.parse(folder / "editions/2018-01/metadata.xml").getroot()
+    assert list(other.iter(f"{NS}审批")) == []
 
 
 def failures(lines, check_name):
