@@ -212,12 +212,14 @@ class _Progress:
     "--reissue.  Keep published/ in version control."))
 @click.argument("issue")
 @click.option("--reissue", is_flag=True, help=_("Publish again an edition whose source was corrected."))
+@click.option("--sign", is_flag=True, help=_("Sign the PDF (PAdES) with the certificate and seal named in bulletin.yaml "
+              "(signing:); the password from BULLETIN_SIGN_PASSWORD."))
 @click.pass_context
-def publish_(ctx, issue, reissue):
+def publish_(ctx, issue, reissue, sign):
     from .commands.published import publish_edition
 
     with _reporting() as report:
-        result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say)
+        result = publish_edition(_root(ctx), issue, reissue, report, on_wait=_say, sign=sign)
     if result is None:
         return EXIT_FAILED
     edition, record = result
@@ -233,8 +235,13 @@ def publish_(ctx, issue, reissue):
 def verify(ctx):
     from .publish import verify as verify_published
 
+    signed = []
     with _reporting() as report:
-        count = verify_published(_root(ctx), report)
+        count = verify_published(_root(ctx), report, signed)
+    for name, sig in signed:
+        click.echo(_("{name}: signed by {signer} on {when}{stamped}").format(
+            name=name, signer=sig.signer, when=sig.signed_at, stamped=_(" (time-stamped)") if sig.timestamped else "")
+            + (_(": INVALID, {problem}").format(problem=sig.problem) if sig.problem else ""))
     if report.errors:
         click.echo(_("{n} difference(s) in {count} published edition(s)").format(
             n=len(report.errors), count=count), err=True)
@@ -453,6 +460,59 @@ def stats_(ctx, year, month, by, xlsx, csv_file):
             except OSError as exc:
                 raise BulletinError(_("cannot write {path}: {why}").format(path=path, why=exc.strerror)) from None
             click.echo(_("wrote {path}").format(path=display_path(path)), err=True)
+
+
+@cli.command(name="volume", help=_("Bind the year's published editions into one PDF/A (合订本): output/volumes/YEAR.pdf.\n\nA "
+                    "cover, the year's contents with the volume's page numbers, every published edition as it "
+                    "was issued, and an index of contributing units."))
+@click.argument("year", type=click.IntRange(1900, 9999))
+@click.option("--publish", "publish_it", is_flag=True,
+              help=_("Also write it into published/volumes/ and record it in the manifest."))
+@click.pass_context
+def volume_(ctx, year, publish_it):
+    from . import volume as volumes
+
+    with _reporting() as report:
+        result = volumes.make(_root(ctx), year, report, publish_it=publish_it)
+    if result is None:
+        return EXIT_FAILED
+    for path in (result.path, result.published):
+        if path is not None:
+            click.echo(_("wrote {path}").format(path=display_path(path)))
+    click.echo(_("bound {editions} edition(s) of {year}: {pages} pages").format(
+        editions=len(result.parts), year=year, pages=result.pages), err=True)
+
+
+@cli.command(name="archive", help=_("Write the archive package of YEAR (归档包) and check it; or check one with --check "
+                    "DIR.\n\nEach published edition's PDF/A, source and metadata record (XML), a package "
+                    "manifest with SHA-256 and SM3 digests, and the report of the self-check: authenticity, "
+                    "integrity, usability, security.  Exit 1 when a check fails."))
+@click.argument("year", required=False, type=click.IntRange(1900, 9999))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help=_("The package's folder (default: archive/YEAR in the workspace)."))
+@click.option("--zip", "make_zip", is_flag=True, help=_("Also write the package as one .zip beside its folder."))
+@click.option("--check", "check_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help=_("Check an existing package instead of making one."))
+@click.pass_context
+def archive_(ctx, year, out, make_zip, check_dir):
+    from . import archival, selfcheck
+
+    if check_dir is not None:
+        lines = selfcheck.check(check_dir)
+    else:
+        if year is None:
+            raise click.UsageError(_("name the year to archive, e.g. 'bulletin archive 2018', or use --check DIR"))
+        with _reporting() as report:
+            result = archival.archive(_root(ctx), year, report, out=out, make_zip=make_zip)
+        if result is None:
+            return EXIT_FAILED
+        package, lines = result
+        for path in (package.folder, package.zip):
+            if path is not None:
+                click.echo(_("wrote {path}").format(path=display_path(path)))
+    click.echo(selfcheck.text(lines), nl=False)
+    if any(not line.ok for line in lines):
+        return EXIT_FAILED
 
 
 def main(argv: list[str] | None = None, obj: dict | None = None) -> int:

@@ -22,6 +22,8 @@ class Check:
 def checks() -> list[Check]:
     results = _weasyprint()
     results.append(_pagefind())
+    from .archival import sm3_check
+    results.append(sm3_check())
     families = fonts.families()
     if families is None:
         results.append(Check(_("fonts"), False, _("fc-list (fontconfig) is not installed"), f"{APT} fontconfig"))

@@ -58,6 +58,11 @@ TABLE = {
         "feed": "订阅（Atom）",
         "archive_title": "{title}（全部各期）",
         "review_copy": "送审稿",
+        "volume": "{year}年合订本",
+        "volume_span": "{first}至{last}",
+        "unit_index": "来稿单位索引",
+        "unit_articles": "{n}篇",
+        "seal_alt": "{publisher}电子签名印章",
     },
     "en": {
         "contents": "Contents",
@@ -105,6 +110,11 @@ TABLE = {
         "feed": "Subscribe (Atom)",
         "archive_title": "{title}: all issues",
         "review_copy": "Draft for review",
+        "volume": "Volume {year}",
+        "volume_span": "{first} to {last}",
+        "unit_index": "Index of contributing units",
+        "unit_articles": "{n} article(s)",
+        "seal_alt": "Electronic signature and seal of {publisher}",
     },
 }
 

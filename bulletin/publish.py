@@ -1,7 +1,8 @@
 """Issuing an edition: the archival copy, its manifest, and checking it later.
 
-`publish` renders the edition's archival copy into published/ (PDF/A-3u
-with the Markdown source attached, and the HTML page) and records in
+`publish` renders the edition's archival copy into published/ (PDF/A-3a
+and PDF/UA-1, tagged, with the Markdown source attached; signed with
+`--sign`, see signing.py; and the HTML page) and records in
 published/manifest.json the SHA-256 of the source and of every output, and
 the versions of the tools that made them.  published/ is meant to be kept
 in version control: it is the record of what was issued.
@@ -92,8 +93,8 @@ def settings_sha256(issue: Issue, pub: Publication) -> str:
     page = {"title": issue.title, "publisher": issue.publisher, "language": issue.language,
             "recipients": recorded_recipients(issue), "theme": pub.theme, "footer": pub.footer,
             "contents_pages": pub.contents_pages,
-            # (units, scores and approval steps are the workflow's, not the page's)
-            "extra": {k: v for k, v in pub.extra.items() if k not in schema.WORKFLOW_SETTINGS}}
+            # (units, scores, approval, signing and retention are not the page's)
+            "extra": {k: v for k, v in pub.extra.items() if k not in (*schema.WORKFLOW_SETTINGS, "signing", "retention")}}
     text = json.dumps(page, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -129,7 +130,7 @@ def toolchain() -> dict:
 
 
 def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, report: Report,
-            today: dt.date | None = None) -> dict:
+            today: dt.date | None = None, sign: bool = False) -> dict:
     manifest = load_manifest(root)
     name, issue = edition.name, edition.issue
     record = manifest["editions"].get(name)
@@ -152,8 +153,12 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     page = html_render.render(edition, pub, env, "screen")
     printed = html_render.render(edition, pub, env, "print", archival=True)
     pdf = pdf_render.render(printed, base=folder, root=root, source=issue.source, attach=source)
+    data, signature = pdf.data, None
+    if sign:
+        from . import signing
+        data, signature = signing.sign(pdf.data, root, pub, edition)
     pdf_path, html_path = folder / edition.pdf_name, folder / edition.html_name
-    atomic_write(pdf_path, pdf.data)
+    atomic_write(pdf_path, data)
     atomic_write(html_path, page.encode("utf-8"))
     outputs += [pdf_path, html_path]
     history = (record or {}).get("history", [])
@@ -171,16 +176,29 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
         "recipients": recorded_recipients(issue),
         "inputs": inputs(issue, pub, root),
     }
+    if signature:  # who signed, recorded: verify checks that the file still carries that signature
+        new["signature"] = {"signer": signature.signer, "signed": signature.signed_at,
+                            "certificate_sha256": signature.certificate_sha256}
     manifest["editions"][name] = new
     atomic_write(manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                        + "\n").encode("utf-8"))
     return new
 
 
-def verify(root: Path, report: Report) -> int:
-    """Recompute every hash of the manifest; report each difference.  Returns editions checked."""
-    records = load_manifest(root)["editions"]
+def verify(root: Path, report: Report, signed: list | None = None) -> int:
+    """Recompute every hash of the manifest; report each difference.  Returns editions checked.
+
+    A signed edition's signature is validated too; `signed` receives (name, Signature) of each."""
+    manifest = load_manifest(root)
+    records = manifest["editions"]
+    from . import volume
+    volume.verify(root, manifest, report)
     for name, record in sorted(records.items()):
+        if "signature" in record:
+            from . import signing
+            found = signing.check_record(root, name, record, report)
+            if signed is not None:
+                signed += [(name, sig) for sig in found]
         for rel, digest in [(record["source"], record["source_sha256"]), *record["outputs"].items()]:
             path = root / rel
             if not path.is_file():

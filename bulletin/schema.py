@@ -309,6 +309,48 @@ def approval_steps(name: str, value: Any, where: Location, report: Report) -> tu
     return tuple(dict.fromkeys([*steps, SIGN_OFF]))
 
 
+def workspace_path(name: str, value: Any) -> str:
+    """A file named relative to bulletin.yaml's folder, never outside it."""
+    path = Path(text(name, value))
+    if path.is_absolute() or ".." in path.parts:
+        raise Invalid(_("'{name}' must name a file inside the workspace, got {value}")
+                      .format(name=name, value=_shown(value)),
+                      _("put the file beside bulletin.yaml and write its name, e.g. office.p12"))
+    return path.as_posix()
+
+
+def signing_settings(name: str, value: Any, where: Location, report: Report) -> dict[str, Any]:
+    """signing: certificate (PKCS#12), seal (image), timestamp_url (RFC 3161 server)."""
+    if not isinstance(value, dict):
+        raise Invalid(_("'{name}' must be a mapping (certificate, seal, timestamp_url)").format(name=name),
+                      _("for example: signing: {{certificate: office.p12, seal: seal.png}}"))
+    spec = {"certificate": workspace_path, "seal": workspace_path, "timestamp_url": _http_url}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        loc = Location(where.path, *value.where[key])
+        if key not in spec:
+            report.error(_("unknown setting 'signing.{key}'").format(key=key), loc,
+                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
+            continue
+        try:
+            out[key] = spec[key](f"signing.{key}", item)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
+    for key in ("certificate", "seal"):
+        if key not in value:
+            report.error(_("'signing' has no '{key}'").format(key=key), where,
+                         _("for example: certificate: office.p12, seal: seal.png"))
+    return out
+
+
+def _http_url(name: str, value: Any) -> str:
+    url = text(name, value)
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise Invalid(_("'{name}' must be an http:// or https:// address, got {value}")
+                      .format(name=name, value=_shown(value)), _("the address of your RFC 3161 time-stamp server"))
+    return url
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -367,6 +409,9 @@ PUBLICATION_FIELDS = (
     Field("approval", one_of("required", "optional"),
           "'required': 'publish' refuses an edition without a recorded 签发 for its current text"),
     Field("approval_steps", approval_steps, "the recorded steps 'publish' asks for: [审核, 签发]", nested=True),
+    Field("signing", signing_settings,
+          "for 'publish --sign': certificate (PKCS#12 file), seal (image), timestamp_url (RFC 3161)", nested=True),
+    Field("retention", text, "保管期限 written in the archive package's records, e.g. 永久, 定期30年, 定期10年"),
     *RECURRING,  # defaults for every issue
 )
 

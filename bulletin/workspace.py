@@ -102,7 +102,7 @@ def load_publication(root: Path, report: Report) -> Publication:
         smtp=clean.get("smtp", {}),
         defaults={f.name: clean[f.name] for f in schema.RECURRING if f.name in clean},
         mail=clean.get("mail", {}),
-        extra={**unknown, **{k: clean[k] for k in ("base_url", *schema.WORKFLOW_SETTINGS) if k in clean}},
+        extra={**unknown, **{k: clean[k] for k in ("base_url", "signing", "retention", *schema.WORKFLOW_SETTINGS) if k in clean}},
     )
 
 

@@ -35,11 +35,11 @@ def test_publish_writes_a_valid_pdfa_with_the_source_attached(tmp_path):
     proc = run("publish", "2018-02", cwd=root, check=True)
     assert "wrote published/2018-02.pdf" in proc.stdout
     pdf = root / "published" / "2018-02.pdf"
-    result = page.validate_pdf(str(pdf), profile="3u")
+    result = page.validate_pdf(str(pdf), profile="3a")
     assert result.is_compliant, [(f.rule_id, f.message) for f in result.failures]
     subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
     with pikepdf.open(pdf) as doc:
-        assert doc.open_metadata().pdfa_status == "3U"
+        assert doc.open_metadata().pdfa_status == "3A"
         attached = doc.attachments["2018-02.md"].get_file().read_bytes()
         assert attached == (root / "issues" / "2018-02.md").read_bytes()
         assert str(doc.Root.Lang) == "zh-CN"

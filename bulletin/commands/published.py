@@ -28,7 +28,7 @@ def read_series(root: Path, report: Report, strict: bool = False, reissuing: str
 
 
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
-                    on_wait=lambda message: None) -> tuple[Edition, dict] | None:
+                    on_wait=lambda message: None, sign: bool = False) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
     from .. import approval, publish
 
@@ -44,4 +44,4 @@ def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
                 name=selector, n=len(chosen)))
         edition = chosen[0]
         approval.require(root, edition, series.publication)  # when bulletin.yaml says approval: required
-        return edition, publish.publish(root, edition, series.publication, reissue, report)
+        return edition, publish.publish(root, edition, series.publication, reissue, report, sign=sign)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from . import cdefs, cjk, pages, patches, speedups
+from . import cdefs, cjk, pages, patches, pdfua, speedups
 from .attach import finish_pdf, placements
 
 
@@ -21,6 +21,8 @@ class Source:
     name: str
     data: bytes
     date: datetime.datetime
+    description: str = "Markdown source"
+    relationship: str = "Source"  # PDF/A-3's AFRelationship: Source, Data, Supplement...
 
 
 @dataclass
@@ -54,12 +56,14 @@ def _weasyprint_warnings():
 
 
 def _uncompressed_metadata(document, pdf) -> None:
-    """PDF/A validators reject a Filter on the XMP metadata stream; WeasyPrint compresses it."""
+    """PDF/A validators reject a Filter on the XMP metadata stream; WeasyPrint compresses it.
+    The archival edition is PDF/UA-1 as well: its identification goes in the same stream."""
     import pydyf
 
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
             obj.compress = False
+            obj.stream = [pdfua.identify(b"".join(obj.stream))]
 
 
 _FONTS = None
@@ -116,7 +120,7 @@ def pango_version() -> str:
 
 def render(html: str, base: Path, root: Path, source: Path, attach: Source | None = None,
            stylesheets: tuple[str, ...] = ()) -> PDF:
-    """Typeset `html`; with `attach`, as PDF/A-3u carrying that source file.
+    """Typeset `html`; with `attach`, as PDF/A-3a and PDF/UA-1 carrying that source file.
 
     `stylesheets`: CSS added after the document's own (the 送审稿 mark of a review copy).
 
@@ -132,9 +136,9 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     options = {}
     if attach is not None:
         options = {
-            "pdf_variant": "pdf/a-3u",
-            "attachments": [Attachment(string=attach.data, name=attach.name, description="Markdown source",
-                                       relationship="Source", created=attach.date, modified=attach.date)],
+            "pdf_variant": "pdf/a-3a",  # tagged: PDF/A-3a and, with pdfua.py, PDF/UA-1
+            "attachments": [Attachment(string=attach.data, name=attach.name, description=attach.description,
+                                       relationship=attach.relationship, created=attach.date, modified=attach.date)],
             "finisher": _uncompressed_metadata,
         }
     with _weasyprint_warnings() as warnings:
