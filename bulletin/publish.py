@@ -157,10 +157,14 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     if sign:
         from . import signing
         data, signature = signing.sign(pdf.data, root, pub, edition)
+    others = _other_formats(edition, pub, printed, folder, data, pdf.pages)
     pdf_path, html_path = folder / edition.pdf_name, folder / edition.html_name
     atomic_write(pdf_path, data)
     atomic_write(html_path, page.encode("utf-8"))
     outputs += [pdf_path, html_path]
+    for path, made in others.items():
+        atomic_write(path, made)
+        outputs.append(path)
     history = (record or {}).get("history", [])
     if record:
         history.append({k: record[k] for k in ("published", "source_sha256", "outputs")})
@@ -183,6 +187,24 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     atomic_write(manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                        + "\n").encode("utf-8"))
     return new
+
+
+def _other_formats(edition: Edition, pub: Publication, printed: str, folder: Path, pdf: bytes,
+                   pages: int) -> dict[Path, bytes]:
+    """The other editions bulletin.yaml's `formats` names (DOCX, OFD), made before anything is
+    written, through the same registry as the build; the OFD from the published PDF's bytes,
+    so that it carries exactly what was issued."""
+    from . import formats
+    from .typeset.jobs import Job, Made
+
+    job = Job(edition, pub, tuple(pub.formats), printed, folder, "")
+    made = {"pdf": Made(pdf, pages)}
+    out = {}
+    for name in formats.typeset(pub.formats):
+        if name not in made:
+            made[name] = formats.get(name).make(job, made)
+            out[folder / f"{edition.name}{formats.get(name).suffix}"] = made[name].data
+    return out
 
 
 def verify(root: Path, report: Report, signed: list | None = None) -> int:

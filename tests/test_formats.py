@@ -43,3 +43,20 @@ def test_an_unknown_format_is_an_error_at_its_line(sample_ws):
     assert proc.returncode == 1
     assert f"bulletin.yaml:{line}:" in proc.stderr and "'doc'" in proc.stderr
     assert "docx" in proc.stderr  # the hint names the formats there are
+
+
+def test_publish_issues_every_chosen_format_into_the_manifest(sample_ws):
+    import hashlib
+    import json
+
+    run("publish", "2018-02", cwd=sample_ws, check=True)
+    record = json.loads((sample_ws / "published" / "manifest.json").read_text(encoding="utf-8"))["editions"]["2018-02"]
+    for suffix in ("pdf", "html", "docx", "ofd"):
+        rel = f"published/2018-02.{suffix}"
+        assert record["outputs"][rel] == hashlib.sha256((sample_ws / rel).read_bytes()).hexdigest()
+    with zipfile.ZipFile(sample_ws / "published" / "2018-02.ofd") as ofd:
+        assert "OFD.xml" in ofd.namelist()
+    assert run("verify", cwd=sample_ws).returncode == 0
+    (sample_ws / "published" / "2018-02.ofd").write_bytes(b"not the OFD that was issued")
+    altered = run("verify", cwd=sample_ws)
+    assert altered.returncode == 1 and "2018-02.ofd" in altered.stderr
