@@ -16,6 +16,8 @@ def test_the_sample_is_built_in_every_format_it_chooses(sample):
         with zipfile.ZipFile(out / f"{name}.ofd") as ofd:
             assert "OFD.xml" in ofd.namelist()
     assert re.search(r"2018-02\.pdf \(\d+ pages\), output/2018-02\.docx, output/2018-02\.ofd", proc.stdout)
+    page = (out / "2018-02.html").read_text(encoding="utf-8")
+    assert '<a href="2018-02.docx"' in page and '<a href="2018-02.ofd" type="application/ofd">' in page
 
 
 def test_a_format_added_later_is_made_for_every_edition_and_nothing_else_again(sample_ws):

@@ -52,8 +52,20 @@ def context(edition: Edition, pub: Publication, medium: str, archival: bool = Fa
         # 审核 and 签发 as recorded (bulletin approve) for exactly these inputs, else as written
         "fields": {**issue.fields, **approval.footer_names(pub.root, edition)},
         "pdf_name": edition.pdf_name,
+        "downloads": _downloads(edition, pub),
         "generator": f"bulletin {__version__}",
     }
+
+
+# the editions besides the PDF a reader of the web page may download, with their media types
+DOWNLOADS = (("docx", "docx_link", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+             ("ofd", "ofd_link", "application/ofd"))
+
+
+def _downloads(edition: Edition, pub: Publication) -> list[dict]:
+    words = labels.words(edition.issue.language)
+    return [{"href": f"{edition.name}.{name}", "label": words[label], "type": mime}
+            for name, label, mime in DOWNLOADS if name in pub.formats]
 
 
 def render(edition: Edition, pub: Publication, env, medium: str, archival: bool = False,
