@@ -16,10 +16,13 @@ demo: system venv
 	@$(BIN)/bulletin doctor
 	$(BIN)/bulletin build
 	@echo
-	@echo "The sample publication is in output/:"
-	@echo "  output/2018-02.pdf     the seed issue, 2018年第2期（总第42期）"
+	@echo "The sample publication is in output/ (样例简报已生成在 output/):"
+	@echo "  output/2018-02.pdf     the seed issue 2018年第2期（总第42期）; also .docx, .ofd, .html"
 	@echo "  output/index.html      the archive of all four editions (open it in a browser)"
-	@echo "  $(BIN)/bulletin serve   serves the archive on http://127.0.0.1:8000/ with search"
+	@echo "bulletin is installed in $(VENV)/ (已安装在 $(VENV)/). Run it as $(BIN)/bulletin,"
+	@echo "or first 'source $(BIN)/activate' and then simply 'bulletin':"
+	@echo "  $(BIN)/bulletin --help            every command (中文: $(BIN)/bulletin --lang zh --help)"
+	@echo "  $(BIN)/bulletin serve             the archive on http://127.0.0.1:8000/ with search"
 
 test: system venv
 	$(BIN)/python -m pytest

@@ -10,10 +10,12 @@ for pkg in "$@"; do
     missing="$missing $pkg"
   fi
 done
-# The HTML checker (vnu) runs on Java; any Java 11+ on PATH will do.
-if ! command -v java >/dev/null 2>&1; then
-  missing="$missing default-jre-headless"
-fi
+# Tools wanted as commands, from whatever package put them on PATH: the HTML checker (vnu)
+# runs on any Java 11+; LibreOffice opens the DOCX editions and converts .doc/.wps imports;
+# npm fetches the independent OFD reader (ofd.js) the OFD tests draw pages with.
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
