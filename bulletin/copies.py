@@ -35,15 +35,23 @@ def copy_label(number: int) -> str:
     return f"{number:06d}"
 
 
-def render_copy(edition: Edition, pub: Publication, root: Path, number: int) -> bytes:
-    """Copy `number` of the edition as PDF bytes: the edition with its 份号 printed."""
+def render_copy(edition: Edition, pub: Publication, root: Path, number: int, archival: bool = False) -> bytes:
+    """Copy `number` of the edition as PDF bytes: the edition with its 份号 printed.  `archival`:
+    a copy of the published edition (PDF/A with its source attached, as `publish` makes it), for mail."""
     from .render import html as html_render, pdf as pdf_render, theme
 
     if not 1 <= number <= MAX_COPIES:
         raise BulletinError(_("a copy number is from 1 to {max}, got {n}").format(max=MAX_COPIES, n=number))
     env = theme.environment(workspace.templates_dir(root), pub.theme)
-    printed = html_render.render(edition, pub, env, "print", copy=number)
-    return pdf_render.render(printed, base=workspace.output_dir(root), root=root, source=edition.issue.source).data
+    printed = html_render.render(edition, pub, env, "print", copy=number, archival=archival)
+    if not archival:
+        return pdf_render.render(printed, base=workspace.output_dir(root), root=root,
+                                 source=edition.issue.source).data
+    from . import publish
+
+    source = publish.attached_source(edition)
+    return pdf_render.render(printed, base=root / publish.FOLDER, root=root, source=edition.issue.source,
+                             attach=source).data
 
 
 def write_copies(root: Path, selector: str, count: int, report: Report, first: int = 1,

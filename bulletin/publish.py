@@ -143,8 +143,7 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
         raise BulletinError(f"{name} has not been published yet", hint=f"bulletin publish {name}")
     folder = root / FOLDER
     env = theme.environment(workspace.templates_dir(root), pub.theme)
-    when = dt.datetime.combine(issue.date, dt.time(), tzinfo=dt.timezone.utc)
-    source = pdf_render.Source(issue.source.name, issue.source.read_bytes(), when)
+    source = attached_source(edition)
     outputs = []
     for asset in issue.assets:
         target = folder / edition.assets_dir / asset.name
@@ -187,6 +186,13 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     atomic_write(manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                        + "\n").encode("utf-8"))
     return new
+
+
+def attached_source(edition: Edition) -> pdf_render.Source:
+    """The issue file as the PDF/A carries it, dated with the edition (byte-reproducible)."""
+    issue = edition.issue
+    when = dt.datetime.combine(issue.date, dt.time(), tzinfo=dt.timezone.utc)
+    return pdf_render.Source(issue.source.name, issue.source.read_bytes(), when)
 
 
 def _other_formats(edition: Edition, pub: Publication, printed: str, folder: Path, pdf: bytes,

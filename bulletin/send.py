@@ -20,6 +20,7 @@ verified; the password comes from the environment only.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -51,6 +52,7 @@ class Recipient:
     name: str     # the name the headers show: the address book's own name of the address
     address: str
     header: str   # To or Cc (header_for)
+    number: int = 0  # the 份号 of this recipient's copy of a numbered edition; 0: the edition itself
 
 
 @dataclass
@@ -101,7 +103,8 @@ def send(root: Path, selector: str, report: Report, dry_run: bool = False, to: s
         todo = job.everyone if to else _todo(job, log, resend_uncertain, outcome)
         if not todo:
             return outcome
-        per_recipient = bool(pub.smtp.get("per_recipient")) or bool(to)
+        # a numbered edition: each recipient its own copy, so one message each
+        per_recipient = bool(pub.smtp.get("per_recipient")) or bool(to) or any(r.number for r in todo)
         batches = [[r] for r in todo] if per_recipient else [todo]
         if dry_run:
             _dry_run(job, batches, per_recipient, outcome)
@@ -137,6 +140,9 @@ def _job(root: Path, selector: str, pub: Publication, to: str | None, report: Re
               "if every recipient's server accepts it"))
     book = addressbook.load(root, report)
     everyone = _copy_to(to, book, pub) if to else recipients_of(record, edition, book, pub.mail, report)
+    if edition.issue.fields.get("numbered") and not to:
+        # 份号 by the order the manifest recorded the recipients in: the same number on a rerun
+        everyone = [dataclasses.replace(r, number=n) for n, r in enumerate(everyone, 1)]
     if report.errors:
         raise BulletinError(_("nothing was sent: some recipients have no address"))
     if not everyone:
@@ -228,7 +234,12 @@ def _payload(job: Job, batch: list[Recipient], per_recipient: bool, copy: bool =
     domain = mail.sender(job.pub)[1].rpartition("@")[2] or "localhost"
     mid = mail.message_id(job.edition.name, job.pdf_sha, who, domain)
     people = [mail.Shown(r.name, r.address, r.header) for r in shown]
-    return mail.compose(job.pub, job.edition, job.pdf, people, mid, job.env), mid
+    pdf = job.pdf
+    if per_recipient and batch[0].number:
+        from .copies import render_copy
+
+        pdf = render_copy(job.edition, job.pub, job.root, batch[0].number, archival=True)
+    return mail.compose(job.pub, job.edition, pdf, people, mid, job.env), mid
 
 
 def _dry_run(job: Job, batches: list[list[Recipient]], per_recipient: bool, outcome: Outcome) -> None:
@@ -270,6 +281,8 @@ def _entry(job: Job, r: Recipient, mid: str, txn: str, attempt: int, status: str
             entry["rcpt_code"] = reply.rcpt_code  # what the server said to RCPT before this
     if r.role == COPY:
         entry["copy"] = True
+    if r.number:
+        entry["copy_number"] = f"{r.number:06d}"  # 份号 ↔ recipient, for the register
     return entry
 
 

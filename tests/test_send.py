@@ -633,3 +633,33 @@ def test_the_password_comes_from_the_environment(ws, smtp):
     proc = send(ws, "2018-02", password="")
     assert proc.returncode == 1 and "BULLETIN_SMTP_PASSWORD" in proc.stderr
     assert smtp[0].messages == []
+
+
+def test_a_numbered_edition_gives_each_recipient_its_own_copy(ws, smtp):
+    """GB/T 9704 7.2.1: each recipient of a numbered edition gets a PDF of its own with its 份号,
+    the log records number ↔ recipient, and a rerun keeps the numbers."""
+    import io
+
+    import pdfplumber
+
+    server, _ = smtp
+    issue = ws / "issues" / "2018-03.md"
+    issue.write_text(issue.read_text(encoding="utf-8").replace(
+        "date: 2018-04-16\n", "date: 2018-04-16\nnumbered: true\nrecipients:\n  main: [成员单位甲, 市委办]\n"
+        "  cc: [市府办]\n", 1), encoding="utf-8")
+    run("publish", "2018-03", cwd=ws, check=True)
+    server.rcpt = {"sfb@qy.example.cn": ["451 4.3.0 try again later"]}
+    proc = send(ws, "2018-03")
+    assert proc.returncode == 0, proc.stderr
+    assert len(server.messages) == 3 and all(len(rcpts) == 1 for rcpts, _ in server.messages)
+    numbers = {}
+    for rcpts, raw in server.messages:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        pdf = next(p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf").get_content()
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            first_line = doc.pages[0].extract_text().splitlines()[0]
+        numbers[rcpts[0]] = first_line.strip()
+    assert numbers == {"jia@members.example.cn": "000001", "swb@qy.example.cn": "000002",
+                       "sfb@qy.example.cn": "000003"}
+    delivered = {e["address"]: e["copy_number"] for e in log(ws) if e["status"] == "delivered"}
+    assert delivered == numbers  # the deferred one kept its number on the retry

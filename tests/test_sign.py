@@ -253,7 +253,7 @@ def test_the_archive_self_check_validates_a_signed_edition(signed, tmp_path):
     work = tmp_path / "ws"
     shutil.copytree(root, work)
     proc = run("archive", "2018", cwd=work)
-    assert "authenticity: 3 file(s) match their digests; 1 signed PDF(s) valid" in proc.stdout
+    assert "authenticity: 5 file(s) match their digests; 1 signed PDF(s) valid" in proc.stdout  # PDF, source, record, DOCX, OFD
     record = (work / "archive/2018/editions/2018-02/metadata.xml").read_text(encoding="utf-8")
     assert f'签署者="{SIGNER}"' in record
     pdf = work / "archive/2018/editions/2018-02/2018-02.pdf"

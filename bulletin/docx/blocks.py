@@ -172,7 +172,9 @@ class Writer:
             data = asset.source.read_bytes()
             with Image.open(io.BytesIO(data)) as picture:
                 size = picture.size
-                if picture.format not in WORD_IMAGES:
+                if picture.format not in WORD_IMAGES or not _docx_reads(data):
+                    # (a file Pillow and browsers forgive, e.g. a chunk of the wrong length, which
+                    # python-docx's own parser does not: written again, whole)
                     out = io.BytesIO()
                     picture.save(out, "PNG")
                     data = out.getvalue()
@@ -180,6 +182,17 @@ class Writer:
             raise BulletinError(_("the image '{name}' cannot be read: {why}").format(
                 name=asset.source.name, why=exc.strerror or exc), where) from None
         return data, size
+
+
+def _docx_reads(data: bytes) -> bool:
+    """Whether python-docx's image parser takes `data` as it is."""
+    from docx.image.image import Image as DocxImage
+
+    try:
+        DocxImage.from_blob(data)
+    except Exception:  # noqa: BLE001 - its parser raises whatever the bytes lead it to
+        return False
+    return True
 
 
 def _fit(size: tuple[int, int]) -> tuple[int, int]:
