@@ -25,7 +25,7 @@ from .workspace import read_text
 def check(root: Path, pub: Publication, issues: list[Issue], report: Report) -> None:
     words = terms.load(root, report)
     names = units.known(root, pub)
-    near = units.NearMisses(names)
+    near = units.NearMisses(names, (*pub.title, pub.publisher))
     for issue in issues:
         try:
             text = read_text(issue.source, root)

@@ -69,7 +69,10 @@ class NearMisses:
     name is filed under its forms with one character after the first left open; the text is
     looked up only where a name's first character stands.  Made once for a whole series."""
 
-    def __init__(self, names: tuple[str, ...]):
+    def __init__(self, names: tuple[str, ...], spelled: tuple[str, ...] = ()):
+        # `spelled`: text the workspace itself writes (its title, its publisher): words in it
+        # are spelled as meant, e.g. 国家环保模(范城市) is no slip of 国家环保部
+        self.spelled = tuple(spelled)
         self.keys: dict[tuple[int, str], str] = {}
         for name in names:
             if len(name) >= MIN_NEAR:
@@ -102,7 +105,7 @@ class NearMisses:
             window = line[start:start + size]
             if len(window) < size or "\0" in window:
                 continue
-            if window in self.exact:
+            if window in self.exact or any(window in text for text in self.spelled):
                 return window, ""
             for i in range(1, size):
                 name = self.keys.get((size, window[:i] + "\0" + window[i + 1:]))

@@ -49,8 +49,9 @@ def test_approval_required_gates_publish_and_names_the_footer(make_ws):
     assert [(r["step"], r["by"]) for r in rows] == [("审核", "李四"), ("签发", "王五")]
     assert rows[1]["note"] == "同意"
     expected = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest()
-                for rel in ("issues/2018-01.md", "issues/photo.png", "bulletin.yaml")}
-    assert rows[0]["inputs"] == expected
+                for rel in ("issues/2018-01.md", "issues/photo.png")}
+    assert {k: v for k, v in rows[0]["inputs"].items() if k != "bulletin.yaml"} == expected
+    assert re.fullmatch("[0-9a-f]{64}", rows[0]["inputs"]["bulletin.yaml"])  # the settings of the page
 
     assert re.search(r"2018-01\.md:4:1: warning: 'reviewer: 旧名' is not printed: the recorded 审核 is by 李四",
                      run("check", cwd=root, check=True).stderr)
@@ -353,7 +354,29 @@ def test_an_issued_edition_keeps_its_names_when_the_settings_change(make_ws):
     config = root / "bulletin.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "units: [市环保局]\n", encoding="utf-8")
     checked = run("check", "--strict", cwd=root)
+    assert "stale" not in checked.stderr  # a setting that does not reach the page keeps the approval
     assert checked.returncode == 0 and "stale" not in checked.stderr
     run("build", cwd=root, check=True)
     assert "签发：王五" in _last_page_text(root / "output" / "2018-01.pdf")
     assert "issued" in run("list", cwd=root, check=True).stdout
+
+
+def test_words_of_the_workspace_s_own_title_are_no_slip_of_a_unit_name(make_ws):
+    """国家环保模(范城市), from the bulletin's title, is not 国家环保部 mistyped."""
+    config = "title: [清远市创建国家环保模范城市, 工作简报]\npublisher: 创模办\nrecipients:\n  main: [国家环保部]\n"
+    root = make_ws({"2018-01.md": issue(1, "2018-03-05", body="## 标题\n\n创建国家环保模范城市，国家环保部指导，国家环保布督查。\n")},
+                   config=config)
+    (root / "recipients.yaml").write_text("addresses:\n  国家环保部: office@mep.example.cn\n", encoding="utf-8")
+    out = run("check", cwd=root).stderr
+    assert out.count("one character off") == 1 and "'国家环保布' is one character off the unit '国家环保部'" in out
+
+
+def test_a_setting_that_reaches_the_page_makes_an_approval_stale_another_does_not(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-03-05")})
+    run("approve", "2018-01", "--as", "签发", "--by", "王五", cwd=root, check=True)
+    config = root / "bulletin.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "smtp:\n  host: 127.0.0.1\n  from: a@b.cn\n", encoding="utf-8")
+    assert "stale" not in run("check", cwd=root).stderr
+    config.write_text(text.replace("测试单位办公室", "测试单位综合科"), encoding="utf-8")
+    assert re.search(r"the 签发 of 2018-01 by 王五 .* is stale: bulletin\.yaml changed", run("check", cwd=root).stderr)
