@@ -27,14 +27,15 @@ def headings(paras: list[str]) -> list[str]:
     return [re.sub(r"[，。！“”、；：（）《》0-9%.]", "", p)[:16] for p in paras]
 
 
-def write(root: Path, count: int, seed: int = 2018) -> list[Path]:
+def write(root: Path, count: int, seed: int = 2018, formats: str = "[pdf, html]") -> list[Path]:
+    """`formats`: the editions made of each issue (the peer, pandoc, makes a PDF only)."""
     rng = random.Random(seed)
     paras = paragraphs()
     titles = headings(paras)
     root.mkdir(parents=True, exist_ok=True)
     (root / "issues").mkdir(exist_ok=True)
-    (root / "bulletin.yaml").write_text(
-        (REPO / "bulletin.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    config = re.sub(r"(?m)^formats:.*$", f"formats: {formats}", (REPO / "bulletin.yaml").read_text(encoding="utf-8"))
+    (root / "bulletin.yaml").write_text(config, encoding="utf-8")
     files = []
     for n in range(count):
         year, number = 2000 + n // PER_YEAR, n % PER_YEAR + 1
