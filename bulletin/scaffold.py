@@ -172,7 +172,10 @@ def plan_issue(root: Path, date: dt.date, kind: str, report: Report, body: str |
     """The path and text of the next issue file, numbered from the existing ones; nothing written."""
     from .commands.published import read_series  # (reading issues checks them for `placeholders`)
 
-    series = read_series(root, report)
+    read = Report()  # the other issues' warnings are check's to say, not new's
+    series = read_series(root, read)
+    for diagnostic in read.errors:
+        report.add(diagnostic)
     if series.failed:
         raise BulletinError(
             f"{len(series.failed)} issue file(s) have errors, so the next number is uncertain",
