@@ -155,6 +155,9 @@ def half_width_punctuation(text: str) -> list[tuple[int, int, str]]:
 
 
 def _message(slip: Slip) -> str:
+    if slip.kind == "punctuation" and slip.text in "\"'":
+        # its own msgid (same English): a translation that quotes the mark, “"” or “””, cannot be read
+        return _("half-width '{quote}' in Chinese text; write '{fixed}'").format(quote=slip.text, fixed=slip.fixed)
     if slip.kind == "punctuation":
         return _("half-width '{mark}' in Chinese text; write '{fixed}'").format(mark=slip.text, fixed=slip.fixed)
     code = ord(slip.text)
