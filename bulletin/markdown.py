@@ -313,7 +313,10 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
             target = (path.parent / unquote(parts.path)).resolve()
             problem, large = images.problem(target, root, shown)
             if problem:
-                report.error(problem, where(block), hint)
+                # a file that is there, in the workspace, is the wrong picture: no use moving it
+                there = target.is_relative_to(root.resolve()) and target.is_file()
+                report.error(problem, where(block), _("save the picture again as PNG or JPEG (for print a photo "
+                                                      "of a few megapixels is enough)") if there else hint)
                 continue
             if large and target not in assets:
                 report.warning(large, where(block),

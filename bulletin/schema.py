@@ -211,7 +211,7 @@ def recipients(name: str, value: Any, where: Location, report: Report) -> dict[s
     gb = [k for k in value if k in GB_TIERS]
     tiers = [k for k in value if k in BULLETIN_TIERS]
     if gb and tiers:
-        report.error(_("'{name}' mixes {gb} with {tiers}: a 版记 uses one scheme").format(
+        report.error(_("'{name}' mixes {gb} with {tiers}: a footer (版记) uses one scheme").format(
             name=name, gb=", ".join(gb), tiers=", ".join(tiers)), Location(where.path, *value.where[tiers[0]]),
             _("use either main (主送) and cc (抄送), or report (报), send (送) and distribute (发)"))
     return out
@@ -419,7 +419,7 @@ PUBLICATION_FIELDS = (
     Field("recipients", recipients, N_("default recipient lists: main (主送) and cc (抄送), or report (报), "
           "send (送) and distribute (发)"), nested=True),
     Field("numbered", flag, N_("every issue carries a copy number (份号) top left")),
-    Field("duplex", flag, N_("printed on both sides: the 版记 on an even page, a blank page added where needed")),
+    Field("duplex", flag, N_("printed on both sides: the footer (版记) on an even page, a blank page added where needed")),
     Field("theme", text, N_("letterhead theme; 'redhead' (红头简报) is built in")),
     Field("base_url", text, N_("absolute address of the published archive, for links in feeds and mail")),
     Field("contents_pages", flag, N_("print page numbers with leaders in the contents (目录) of the PDF")),
@@ -428,12 +428,12 @@ PUBLICATION_FIELDS = (
     Field("mail", mail_settings, N_("the mail 'bulletin send' writes: signature, read_receipt, max_attachment_mb "
           "(default 10), cc_roles (recipient roles put in Cc; default [cc])"), nested=True),
     Field("footer", one_of("seed", "gb"),
-          N_("footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)")),
+          N_("footer (版记) style: 'seed' (a rule between the main and the cc list) or 'gb' (GB/T 9704: no rule, a final 。)")),
     Field("units", name_list, N_("contributing units (来稿单位) besides the names of recipients.yaml"), nested=True),
     Field("scores", scores, N_("points in 'bulletin stats': received and published, e.g. {received: 1, published: 3}"),
           nested=True),
     Field("approval", one_of("required", "optional"),
-          N_("'required': 'publish' refuses an edition without a recorded 签发 for its current text")),
+          N_("'required': 'publish' refuses an edition without a recorded sign-off (签发) for its current text")),
     Field("approval_steps", approval_steps, N_("the recorded steps 'publish' asks for: [审核, 签发]"), nested=True),
     Field("signing", signing_settings,
           N_("for 'publish --sign': certificate (PKCS#12 file), seal (image), timestamp_url (RFC 3161)"), nested=True),

@@ -158,7 +158,7 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
     if fetcher.refused:
         url, why = fetcher.refused[0]
         raise BulletinError(_("the edition refers to {url}, which may not be used: {why}").format(url=url, why=why),
-                            Location(source), _("use only images placed inside the workspace"))
+                            Location(source), _("use only files of the workspace: images beside the issue, style sheets in templates/"))
     if warnings:
         message = (_("WeasyPrint: {warning} (and {count} more)") if len(warnings) > 1
                    else _("WeasyPrint: {warning}"))
