@@ -3,7 +3,7 @@
 `.bulletin/issues.json` (never in output/: it holds the text and local paths) keeps, for each issue file, the SHA-256 of its
 bytes, the size and time of each image it uses, the parsed Issue and the
 diagnostics its parsing gave.  The whole cache is thrown away when
-bulletin.yaml, the fonts or the tool's version change.  It is JSON, so a
+bulletin.yaml, the fonts, the tool's version or the language of its messages change.  It is JSON, so a
 damaged or hostile cache can at worst cost a re-parse.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import __version__
+from . import __version__, i18n
 from .errors import Diagnostic, Location
 from .model import Issue, issue_from_dict, issue_to_dict
 from .writer import atomic_write
@@ -31,7 +31,8 @@ def _stat(path: Path) -> list:
 class ParseCache:
     def __init__(self, state: Path, context: str):
         self.path = state / FILE
-        self.context = hashlib.sha256(f"{__version__}\0{context}".encode()).hexdigest()
+        # the diagnostics kept are in the language of the run that made them
+        self.context = hashlib.sha256(f"{__version__}\0{i18n.language()}\0{context}".encode()).hexdigest()
         self.entries: dict = {}
         self.dirty = False
         try:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from .i18n import _
+
 MAX_FETCH_BYTES = 20 * 2**20
 VIRTUAL_ROOT = "/bulletin-workspace"
 
@@ -53,24 +55,24 @@ def _fetcher_class():
             parts = urlsplit(url)
             if parts.scheme == "data":
                 if len(url) > self.max_bytes:
-                    self._refuse(url[:40] + "…", "data: URL too large")
+                    self._refuse(url[:40] + "…", _("data: URL too large"))
                 return super().fetch(url, headers)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-                self._refuse(url, "only files of the workspace may be used")
+                self._refuse(url, _("only files of the workspace may be used"))
             virtual = unquote(parts.path)
             if virtual != VIRTUAL_ROOT and not virtual.startswith(VIRTUAL_ROOT + "/"):
-                self._refuse(url, "outside the workspace")
+                self._refuse(url, _("outside the workspace"))
             path = (self.root / virtual[len(VIRTUAL_ROOT):].lstrip("/")).resolve()
             if not path.is_relative_to(self.root):
-                self._refuse(url, "outside the workspace")
+                self._refuse(url, _("outside the workspace"))
             try:
                 st = path.stat()
             except OSError:
-                self._refuse(url, "no such file")
+                self._refuse(url, _("no such file"))
             if not stat.S_ISREG(st.st_mode):
-                self._refuse(url, "not a regular file")
+                self._refuse(url, _("not a regular file"))
             if st.st_size > self.max_bytes:
-                self._refuse(url, "too large")
+                self._refuse(url, _("too large"))
             return super().fetch(path.as_uri(), headers)
 
     return ConfinedFetcher

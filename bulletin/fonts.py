@@ -13,17 +13,19 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from .i18n import N_, _
 from .writer import atomic_write, user_cache
 
 # role, the faces the theme prefers (commercial, as offices have them), the free
-# faces it falls back to in order, and how to get the first free face.
-FANDOL_HINT = "make system (or sh scripts/fandol-fonts.sh): FandolFang, from the TeX Live package"
+# faces it falls back to in order, and how to get the first free face.  The role is
+# a key of records (publish.py) and a message id: shown as _(role).
+FANDOL_HINT = N_("make system (or sh scripts/fandol-fonts.sh): FandolFang, from the TeX Live package")
 ROLES = (
-    ("body 仿宋", ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312"), ("FandolFang", "Noto Serif CJK SC"),
+    (N_("body 仿宋"), ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312"), ("FandolFang", "Noto Serif CJK SC"),
      FANDOL_HINT),
-    ("titles 宋体", ("SimSun", "宋体"), ("Noto Serif CJK SC",), "apt-get install -y fonts-noto-cjk"),
-    ("headings 黑体", ("SimHei", "黑体"), ("Noto Sans CJK SC",), "apt-get install -y fonts-noto-cjk"),
-    ("headings 楷体", ("KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312"), ("AR PL UKai CN",),
+    (N_("titles 宋体"), ("SimSun", "宋体"), ("Noto Serif CJK SC",), "apt-get install -y fonts-noto-cjk"),
+    (N_("headings 黑体"), ("SimHei", "黑体"), ("Noto Sans CJK SC",), "apt-get install -y fonts-noto-cjk"),
+    (N_("headings 楷体"), ("KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312"), ("AR PL UKai CN",),
      "apt-get install -y fonts-arphic-ukai"),
 )
 # Latin text in English editions and digits fall back to these.
@@ -43,7 +45,7 @@ def in_use() -> list[tuple[str, str | None, bool]]:
     """(role, face used or None, is it a substitute) for each role of the theme."""
     have = families() or frozenset()
     used = []
-    for role, preferred, free, _ in ROLES:
+    for role, preferred, free, _how in ROLES:
         face = next((f for f in preferred if f in have), None)
         if face:
             used.append((role, face, False))
@@ -55,14 +57,14 @@ def in_use() -> list[tuple[str, str | None, bool]]:
 def missing_free_face() -> list[tuple[str, str, str]]:
     """(role, the free face the theme would rather use, how to get it) where a later fallback
     stands in: the body in Noto Serif (宋体-like) because FandolFang (仿宋) is not installed."""
-    return [(role, free[0], how) for (role, preferred, free, how), (_, face, sub)
+    return [(_(role), free[0], _(how)) for (role, preferred, free, how), (_r, face, sub)
             in zip(ROLES, in_use()) if sub and face is not None and face != free[0]]
 
 
 def substitution_note() -> str:
     """One line saying which faces stand in for the ones official documents use."""
     subs = [f"{role.split()[1]} → {face}" for role, face, sub in in_use() if sub and face]
-    return "fonts: " + ", ".join(subs) if subs else ""
+    return _("fonts: {faces}").format(faces=", ".join(subs)) if subs else ""
 
 
 _FILES: dict[str, tuple[str, int] | None] = {}
@@ -123,7 +125,7 @@ def coverage() -> frozenset[int] | None:
     """
     if families() is None:
         return None
-    faces = [face for _, face, _ in in_use() if face]
+    faces = [face for _role, face, _sub in in_use() if face]
     faces += [f for f in LATIN if f in families()]
     cached = _coverage_cache(faces)
     if cached is not None:

@@ -19,14 +19,14 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise BulletinError(
-            "the file does not start with front matter ('---' on the first line)",
+            _("the file does not start with front matter ('---' on the first line)"),
             Location(path, 1, 1),
-            "begin the file with '---', then lines such as 'issue: 2' and 'date: 2018-03-05', then '---'")
+            _("begin the file with '---', then lines such as 'issue: 2' and 'date: 2018-03-05', then '---'"))
     for i in range(1, len(lines)):
         if lines[i].strip() in (FENCE, "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 1
-    raise BulletinError("the front matter is not closed: no second '---' line",
-                        Location(path, 1, 1), "put a line '---' after the last field")
+    raise BulletinError(_("the front matter is not closed: no second '---' line"),
+                        Location(path, 1, 1), _("put a line '---' after the last field"))
 
 
 def parse_issue(path: Path, pub: Publication, report: Report,
@@ -45,17 +45,17 @@ def parse_issue(path: Path, pub: Publication, report: Report,
         report.add(exc.diagnostic)
         return None
     if data is None:
-        report.error("the front matter is empty", Location(path, 2, 1),
-                     "add at least 'issue: 1' and 'date: YYYY-MM-DD'")
+        report.error(_("the front matter is empty"), Location(path, 2, 1),
+                     _("add at least 'issue: 1' and 'date: YYYY-MM-DD'"))
         return None
-    clean, unknown, lines = schema.check(data, schema.ISSUE_FIELDS, path, report, "the front matter")
+    clean, unknown, lines = schema.check(data, schema.ISSUE_FIELDS, path, report, _("the front matter"))
     if len(report.errors) > before:
         return None
     language = clean.get("language", pub.language)
     kind = clean.get("kind", REGULAR)
     if kind != REGULAR and "total" in clean:
-        report.warning("the total (总第N期) counts regular issues only; it is ignored for "
-                       f"a {kind}", Location(path, lines["total"], 1), "remove the 'total' line")
+        report.warning(_("the total (总第N期) counts regular issues only; it is ignored for a {kind}").format(
+            kind=kind), Location(path, lines["total"], 1), _("remove the 'total' line"))
         clean.pop("total")
     lead, articles, assets = markdown.parse_body(body, path, offset, language, pub.root, report)
     sample = scaffold.placeholder_slips(body)

@@ -189,7 +189,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         tokens = _figures_and_captions(_MD.parse(body, env))
         _label_notes(tokens, language)
     except RecursionError:
-        report.error("the text is nested too deeply to typeset", Location(path, line_offset + 1, 1))
+        report.error(_("the text is nested too deeply to typeset"), Location(path, line_offset + 1, 1),
+                     _("flatten the deepest lists, quotes or emphasis"))
         return "", (), ()
 
     def where(token: Token) -> Location:
@@ -208,8 +209,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
     for t in tokens:
         if t.type == "heading_open" and t.tag == "h1":
-            report.error("a '#' heading in the body; the masthead comes from bulletin.yaml",
-                         where(t), "start each article with '##', and its sections with '###'")
+            report.error(_("a '#' heading in the body; the masthead comes from bulletin.yaml"),
+                         where(t), _("start each article with '##', and its sections with '###'"))
 
     render = _MD.renderer.render
     lead = render(tokens[: starts[0]] if starts else [], _MD.options, env)
@@ -218,8 +219,8 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
         if body.strip():
             articles.append(_article(tokens, None, 1, language, line_offset, env, tail, prefix))
         elif not report.errors:
-            report.error("the issue has no text", Location(path, line_offset + 1, 1),
-                         "write the articles below the closing '---', each starting with '## title'")
+            report.error(_("the issue has no text"), Location(path, line_offset + 1, 1),
+                         _("write the articles below the closing '---', each starting with '## title'"))
         return "", tuple(articles), assets
     for n, start in enumerate(starts, 1):
         end = starts[n] if n < len(starts) else len(tokens)
@@ -229,9 +230,11 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
                                  tail if last else [], prefix))
         toc = head[0].attrs.get("toc")
         if not articles[-1].title_lines:
-            report.error("an article heading with no title", where(head[0]))
+            report.error(_("an article heading with no title"), where(head[0]),
+                         _("write the title after '## '"))
         if isinstance(toc, str) and not toc.strip():
-            report.error("the contents entry {toc=\"\"} is empty", where(head[0]))
+            report.error(_("the contents entry {toc=\"\"} is empty"), where(head[0]),
+                         _("write the entry between the quotes, or remove the line"))
     return lead, tuple(articles), assets
 
 
@@ -278,12 +281,12 @@ def _check_inline(tokens: list[Token], where, report: Report) -> None:
         bad = _BAD_LINK.search(block.content)
         if bad:
             scheme = (bad.group(1) or bad.group(2)).lower()
-            report.error(f"a '{scheme}:' link is not allowed", where(block),
-                         "link only to web pages (https://...) or to other files of the workspace")
+            report.error(_("a '{scheme}:' link is not allowed").format(scheme=scheme), where(block),
+                         _("link only to web pages (https://...) or to other files of the workspace"))
         depth = max((c.level for c in block.children or ()), default=0)
         if depth > MAX_INLINE_DEPTH:
-            report.error(f"emphasis or links nested {depth} deep; the limit is {MAX_INLINE_DEPTH}", where(block),
-                         "remove the extra * and _ marks")
+            report.error(_("emphasis or links nested {depth} deep; the limit is {limit}").format(
+                depth=depth, limit=MAX_INLINE_DEPTH), where(block), _("remove the extra * and _ marks"))
 
 
 def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: Report):
@@ -310,7 +313,10 @@ def _collect_images(tokens: list[Token], path: Path, root: Path, where, report: 
             target = (path.parent / unquote(parts.path)).resolve()
             problem, large = images.problem(target, root, shown)
             if problem:
-                report.error(problem, where(block), hint)
+                # a file that is there, in the workspace, is the wrong picture: no use moving it
+                there = target.is_relative_to(root.resolve()) and target.is_file()
+                report.error(problem, where(block), _("save the picture again as PNG or JPEG (for print a photo "
+                                                      "of a few megapixels is enough)") if there else hint)
                 continue
             if large and target not in assets:
                 report.warning(large, where(block),

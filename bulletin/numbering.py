@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from . import labels
+from . import i18n, labels
 from .errors import Location, Report
+from .i18n import _
 from .model import KIND_SLUGS, REGULAR, Edition, Issue
 
 
@@ -36,7 +37,12 @@ def _where(issue: Issue, field: str) -> Location:
 
 
 def _label(issue: Issue) -> str:
-    return labels.period_label("zh-CN", issue.year, issue.number, issue.total, issue.kind)
+    """The issue as the message names it, in the message's language: 2018年第2期, Issue 2, 2018."""
+    return labels.period_label(_language(), issue.year, issue.number, None, issue.kind)
+
+
+def _language() -> str:
+    return "zh-CN" if i18n.language() == "zh" else "en"
 
 
 def check_series(issues: list[Issue], report: Report, incomplete: bool = False) -> None:
@@ -57,32 +63,48 @@ def check_series(issues: list[Issue], report: Report, incomplete: bool = False) 
 
 def _check_numbers(series: list[Issue], report: Report, incomplete: bool) -> None:
     gap = report.warning if incomplete else report.error
-    maybe = " (perhaps in a file with errors)" if incomplete else ""
     first_year = series[0].year
     previous: Issue | None = None
     for issue in series:
         if previous and previous.year == issue.year and previous.number == issue.number:
-            report.error(f"{_label(issue)} appears twice: here and in {previous.source.name}",
-                         _where(issue, "issue"), "give one of them the next free number ('bulletin new' computes it)")
+            report.error(_("{issue} appears twice: here and in {file}").format(
+                issue=_label(issue), file=previous.source.name), _where(issue, "issue"),
+                _("give one of them the next free number ('bulletin new' computes it)"))
         elif previous and previous.year == issue.year and issue.number != previous.number + 1:
-            missing = previous.number + 1 if issue.number == previous.number + 2 else \
-                f"{previous.number + 1}–{issue.number - 1}"
-            gap(f"{issue.year}年 number {issue.number} follows {previous.number}: 第{missing}期 is missing{maybe}",
-                         _where(issue, "issue"), f"number this issue {previous.number + 1}, or add the missing one")
+            gap(_missing(previous, issue, incomplete), _where(issue, "issue"),
+                _("number this issue {number}, or add the missing one").format(number=previous.number + 1))
         elif (not previous or previous.year != issue.year) and issue.number != 1 and issue.year != first_year:
-            after = f" (after {_label(previous)})" if previous else ""
-            report.error(f"the first issue of {issue.year} is numbered {issue.number}{after}; "
-                         "the yearly number restarts at 1", _where(issue, "issue"),
-                         "write issue: 1 (the total, 总第N期, is the number that continues)")
+            message = (_("the first issue of {year} is numbered {number} (after {previous}); "
+                         "the yearly number restarts at 1") if previous else
+                       _("the first issue of {year} is numbered {number}; the yearly number restarts at 1"))
+            report.error(message.format(year=issue.year, number=issue.number,
+                                        previous=_label(previous) if previous else ""),
+                         _where(issue, "issue"), _("write issue: 1 (the total, 总第N期, is the number that continues)"))
         previous = issue
+
+
+def _missing(previous: Issue, issue: Issue, incomplete: bool) -> str:
+    """'Issue 3, 2018 follows Issue 1, 2018: Issue 2, 2018 is missing', in one language."""
+    def label(number: int) -> str:
+        return labels.period_label(_language(), issue.year, number, None, issue.kind)
+
+    if issue.number == previous.number + 2:
+        message = (_("{issue} follows {previous}: {missing} is missing (perhaps in a file with errors)")
+                   if incomplete else _("{issue} follows {previous}: {missing} is missing"))
+    else:
+        message = (_("{issue} follows {previous}: {first} to {last} are missing (perhaps in a file with errors)")
+                   if incomplete else _("{issue} follows {previous}: {first} to {last} are missing"))
+    return message.format(issue=label(issue.number), previous=label(previous.number),
+                          missing=label(previous.number + 1), first=label(previous.number + 1),
+                          last=label(issue.number - 1))
 
 
 def _check_dates(series: list[Issue], report: Report) -> None:
     for earlier, later in zip(series, series[1:]):
         if later.date < earlier.date:
-            report.error(f"{_label(later)} is dated {later.date}, before {_label(earlier)} "
-                         f"({earlier.date}, {earlier.source.name})", _where(later, "date"),
-                         "check the date, or the issue number")
+            report.error(_("{issue} is dated {date}, before {earlier} ({earlier_date}, {file})").format(
+                issue=_label(later), date=later.date, earlier=_label(earlier), earlier_date=earlier.date,
+                file=earlier.source.name), _where(later, "date"), _("check the date, or the issue number"))
 
 
 def _check_totals(series: list[Issue], report: Report, incomplete: bool) -> None:
@@ -92,16 +114,19 @@ def _check_totals(series: list[Issue], report: Report, incomplete: bool) -> None
     for issue in series:
         if issue.total is None:
             if previous and previous.total is not None:
-                report.warning(f"{_label(issue)} has no total while {previous.source.name} has one",
-                               _where(issue, "issue"), f"add total: {previous.total + 1}")
+                report.warning(_("{issue} has no total while {file} has one").format(
+                    issue=_label(issue), file=previous.source.name),
+                    _where(issue, "issue"), _("add total: {total}").format(total=previous.total + 1))
             previous = issue
             continue
         if issue.total in seen and seen[issue.total] is not issue:
-            report.error(f"total {issue.total} (总第{issue.total}期) is also used by {seen[issue.total].source.name}",
-                         _where(issue, "total"), "each issue has its own total")
+            report.error(_("total {total} (总第{total}期) is also used by {file}").format(
+                total=issue.total, file=seen[issue.total].source.name),
+                _where(issue, "total"), _("each issue has its own total"))
         elif previous and previous.total is not None and issue.total != previous.total + 1:
-            gap(f"total {issue.total} does not follow {previous.total} of {previous.source.name}",
-                         _where(issue, "total"), f"write total: {previous.total + 1}")
+            gap(_("total {total} does not follow {previous} of {file}").format(
+                total=issue.total, previous=previous.total, file=previous.source.name),
+                _where(issue, "total"), _("write total: {total}").format(total=previous.total + 1))
         seen[issue.total] = issue
         previous = issue
 

@@ -6,6 +6,7 @@ The same table documents the fields (`bulletin fields`, README.md).
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import Location, Report
-from .i18n import _
+from .i18n import N_, _
 from .labels import LANGUAGES
 from .model import APPROVAL_STEPS, KIND_ALIASES, SIGN_OFF
 
@@ -28,16 +29,17 @@ class Invalid(Exception):
 
 
 def _shown(value: Any) -> str:
+    """A value as a message shows it: text in quotes, else what it is."""
     if isinstance(value, str):
-        return f"'{value}'"
+        return _("'{value}'").format(value=value)
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return repr(value)
 
 
@@ -46,10 +48,13 @@ def positive_int(name: str, value: Any) -> int:
         return value
     hint = ""
     if isinstance(value, str) and value.isdigit():
-        hint = f"write {int(value)} without the leading zero" if value.startswith("0") and int(value) else ""
+        if value.startswith("0") and int(value):
+            hint = _("write {number} without the leading zero").format(number=int(value))
     elif isinstance(value, str) and value.strip().lstrip("第").rstrip("期").isdigit():
-        hint = f"write only the number: {name}: {int(value.strip().lstrip('第').rstrip('期'))}"
-    raise Invalid(f"'{name}' must be a whole number of 1 or more, got {_shown(value)}", hint)
+        hint = _("write only the number: {name}: {number}").format(
+            name=name, number=int(value.strip().lstrip("第").rstrip("期")))
+    raise Invalid(_("'{name}' must be a whole number of 1 or more, got {got}").format(name=name, got=_shown(value)),
+                  hint)
 
 
 def iso_date(name: str, value: Any) -> dt.date:
@@ -58,14 +63,27 @@ def iso_date(name: str, value: Any) -> dt.date:
         year, month, day = (int(g) for g in m.groups())
         try:
             date = dt.date(year, month, day)
-        except ValueError as exc:
-            raise Invalid(f"'{name}' is not a real date: {value} ({exc})") from None
+        except ValueError:
+            raise _not_a_date(name, value, year, month) from None
         if len(m.group(2)) == 2 and len(m.group(3)) == 2:
             return date
-        raise Invalid(f"'{name}' must be YYYY-MM-DD, got {_shown(value)}",
-                      f"write it as {date.isoformat()}")
-    raise Invalid(f"'{name}' must be a date written YYYY-MM-DD, got {_shown(value)}",
-                  "for example: date: 2018-03-05")
+        raise Invalid(_("'{name}' must be YYYY-MM-DD, got {got}").format(name=name, got=_shown(value)),
+                      _("write it as {date}").format(date=date.isoformat()))
+    raise Invalid(_("'{name}' must be a date written YYYY-MM-DD, got {got}").format(name=name, got=_shown(value)),
+                  _("for example: {name}: 2018-03-05").format(name=name))
+
+
+def _not_a_date(name: str, value: str, year: int, month: int) -> Invalid:
+    """What is wrong with 2018-02-30 or 2018-13-01, said in the user's words (not Python's)."""
+    if not 1 <= month <= 12:
+        return Invalid(_("'{name}' is not a real date: {value}; a year has no month {month}").format(
+            name=name, value=value, month=month), _("write the month as 01 to 12"))
+    if year < 1:
+        return Invalid(_("'{name}' is not a real date: {value}").format(name=name, value=value))
+    days = calendar.monthrange(year, month)[1]
+    return Invalid(_("'{name}' is not a real date: {value}; month {month} of {year} has {days} days").format(
+        name=name, value=value, year=year, month=month, days=days),
+        _("the last day of that month is {date}").format(date=dt.date(year, month, days).isoformat()))
 
 
 def text(name: str, value: Any) -> str:
@@ -73,7 +91,7 @@ def text(name: str, value: Any) -> str:
         value = str(value)
     if isinstance(value, str) and value.strip():
         return value.strip()
-    raise Invalid(f"'{name}' must be text, got {_shown(value)}")
+    raise Invalid(_("'{name}' must be text, got {got}").format(name=name, got=_shown(value)))
 
 
 def title_lines(name: str, value: Any) -> tuple[str, ...]:
@@ -81,8 +99,13 @@ def title_lines(name: str, value: Any) -> tuple[str, ...]:
         return (value.strip(),)
     if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
         return tuple(v.strip() for v in value)
-    raise Invalid(f"'{name}' must be text or a list of lines, got {_shown(value)}",
-                  f"for example: {name}: [清远市创建国家环保模范城市, 工作简报]")
+    raise Invalid(_("'{name}' must be text or a list of lines, got {got}").format(name=name, got=_shown(value)),
+                  _("for example: {name}: [清远市创建国家环保模范城市, 工作简报]").format(name=name))
+
+
+def _one_of(name: str, choices, value: Any) -> Invalid:
+    return Invalid(_("'{name}' must be one of {choices}, got {got}").format(
+        name=name, choices=", ".join(choices), got=_shown(value)))
 
 
 def language(name: str, value: Any) -> str:
@@ -92,13 +115,13 @@ def language(name: str, value: Any) -> str:
             norm = "en"
         if norm:
             return norm
-    raise Invalid(f"'{name}' must be one of {', '.join(LANGUAGES)}, got {_shown(value)}")
+    raise _one_of(name, LANGUAGES, value)
 
 
 def flag(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise Invalid(f"'{name}' must be true or false, got {_shown(value)}")
+    raise Invalid(_("'{name}' must be true or false, got {got}").format(name=name, got=_shown(value)))
 
 
 def number_between(low: float, high: float, whole: bool = False):
@@ -106,8 +129,9 @@ def number_between(low: float, high: float, whole: bool = False):
         kinds = (int,) if whole else (int, float)
         if isinstance(value, kinds) and not isinstance(value, bool) and low <= value <= high:
             return value if whole else float(value)
-        what = "a whole number" if whole else "a number"
-        raise Invalid(f"'{name}' must be {what} from {low} to {high}, got {_shown(value)}")
+        message = (_("'{name}' must be a whole number from {low} to {high}, got {got}") if whole
+                   else _("'{name}' must be a number from {low} to {high}, got {got}"))
+        raise Invalid(message.format(name=name, low=low, high=high, got=_shown(value)))
     return convert
 
 
@@ -115,14 +139,14 @@ def one_of(*choices: str):
     def convert(name: str, value: Any) -> str:
         if isinstance(value, str) and value in choices:
             return value
-        raise Invalid(f"'{name}' must be one of {', '.join(choices)}, got {_shown(value)}")
+        raise _one_of(name, choices, value)
     return convert
 
 
 def kind(name: str, value: Any) -> str:
     if isinstance(value, str) and value.strip().lower() in KIND_ALIASES:
         return KIND_ALIASES[value.strip().lower()]
-    raise Invalid(f"'{name}' must be one of regular, 增刊, 专刊, 特刊, got {_shown(value)}")
+    raise _one_of(name, ("regular", "增刊", "专刊", "特刊"), value)
 
 
 def name_list(name: str, value: Any, where: Location, report: Report) -> tuple[str, ...]:
@@ -137,11 +161,11 @@ def name_list(name: str, value: Any, where: Location, report: Report) -> tuple[s
                 names.append(item.strip())
             else:
                 line, col = value.where[i]
-                report.error(f"'{name}' entries must be names, got {_shown(item)}",
+                report.error(_("'{name}' entries must be names, got {got}").format(name=name, got=_shown(item)),
                              Location(where.path, line, col))
         return tuple(names)
-    raise Invalid(f"'{name}' must be a list of names, got {_shown(value)}",
-                  f"for example: {name}: [市环保局, 市府办]")
+    raise Invalid(_("'{name}' must be a list of names, got {got}").format(name=name, got=_shown(value)),
+                  _("for example: {name}: [市环保局, 市府办]").format(name=name))
 
 
 def format_list(name: str, value: Any, where: Location, report: Report) -> tuple[str, ...]:
@@ -151,11 +175,12 @@ def format_list(name: str, value: Any, where: Location, report: Report) -> tuple
     names = name_list(name, value, where, report)
     unknown = formats.check_names(names)
     if unknown:
-        raise Invalid(f"'{unknown[0]}' is not a format bulletin writes", formats.unknown_hint())
+        raise Invalid(_("'{format}' is not a format bulletin writes").format(format=unknown[0]),
+                      formats.unknown_hint())
     if not names:
-        raise Invalid(f"'{name}' lists no format", f"for example: {name}: [pdf, html]")
+        raise Invalid(_("'{name}' lists no format").format(name=name),
+                      _("for example: {name}: [pdf, html]").format(name=name))
     return names
-
 
 GB_TIERS = ("main", "cc")                        # 主送, 抄送 (GB/T 9704)
 BULLETIN_TIERS = ("report", "send", "distribute")  # 报, 送, 发 (the 简报 tiers)
@@ -186,7 +211,7 @@ def recipients(name: str, value: Any, where: Location, report: Report) -> dict[s
     gb = [k for k in value if k in GB_TIERS]
     tiers = [k for k in value if k in BULLETIN_TIERS]
     if gb and tiers:
-        report.error(_("'{name}' mixes {gb} with {tiers}: a 版记 uses one scheme").format(
+        report.error(_("'{name}' mixes {gb} with {tiers}: a footer (版记) uses one scheme").format(
             name=name, gb=", ".join(gb), tiers=", ".join(tiers)), Location(where.path, *value.where[tiers[0]]),
             _("use either main (主送) and cc (抄送), or report (报), send (送) and distribute (发)"))
     return out
@@ -224,7 +249,7 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
     """smtp: host, port, security (starttls or ssl), user, from, per_recipient, cafile, retries, retry_delay,
     retry_for (the most seconds spent retrying temporary refusals)."""
     if not isinstance(value, dict):
-        raise Invalid(f"'{name}' must be a mapping (host, port, security, user, from)")
+        raise Invalid(_("'{name}' must be a mapping (host, port, security, user, from)").format(name=name))
     spec = {
         "host": text, "port": positive_int, "security": one_of("starttls", "ssl"), "user": text,
         "from": text, "per_recipient": flag, "cafile": text,
@@ -235,7 +260,8 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
     for key, item in value.items():
         loc = Location(where.path, *value.where[key])
         if key not in spec:
-            report.error(f"unknown setting 'smtp.{key}'", loc, _suggest(key, spec) or f"settings: {', '.join(spec)}")
+            report.error(_("unknown setting '{name}.{key}'").format(name=name, key=key), loc,
+                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
             continue
         try:
             out[key] = spec[key](f"smtp.{key}", item)
@@ -243,8 +269,8 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
             report.error(exc.message, loc, exc.hint)
     for key in ("host", "from"):
         if key not in value:
-            report.error(f"'smtp' has no '{key}'", where, "for example: host: smtp.example.gov.cn, "
-                         "from: 简报 <jianbao@example.gov.cn>")
+            report.error(_("'{name}' has no '{key}'").format(name=name, key=key), where,
+                         _("for example: host: smtp.example.gov.cn, from: 简报 <jianbao@example.gov.cn>"))
     return out
 
 
@@ -363,55 +389,55 @@ class Field:
 # Fields most issues repeat: bulletin.yaml may set them once, as defaults for every
 # issue; an issue's own value wins (issuefile.py).
 RECURRING = (
-    Field("classification", text, "mark printed top left, e.g. 内部资料 注意保存"),
-    Field("copies", positive_int, "copies printed (共印X份), shown in the footer"),
-    Field("editor", text, "责任编辑, shown in the footer"),
-    Field("reviewer", text, "审核, shown in the footer"),
-    Field("issuer", text, "签发, shown in the footer"),
+    Field("classification", text, N_("mark printed top left, e.g. 内部资料 注意保存")),
+    Field("copies", positive_int, N_("copies printed (共印X份), shown in the footer")),
+    Field("editor", text, N_("editor (责任编辑), shown in the footer")),
+    Field("reviewer", text, N_("reviewer (审核), shown in the footer")),
+    Field("issuer", text, N_("issuer (签发), shown in the footer")),
 )
 
 ISSUE_FIELDS = (
-    Field("issue", positive_int, "number within the year (第N期); restarts each year", required=True),
-    Field("total", positive_int, "cumulative number (总第N期); optional, continues across years"),
-    Field("date", iso_date, "date of issue, YYYY-MM-DD", required=True),
-    Field("recipients", recipients, "main (主送) and cc (抄送), or report (报), send (送) and distribute (发); "
-          "added (本期增发) with either; replaces the lists of bulletin.yaml as a whole", nested=True),
-    Field("attachments", attachments, "附件: a list of {title, file}, each a .md or .pdf beside the issue",
+    Field("issue", positive_int, N_("number within the year (第N期); restarts each year"), required=True),
+    Field("total", positive_int, N_("cumulative number (总第N期); optional, continues across years")),
+    Field("date", iso_date, N_("date of issue, YYYY-MM-DD"), required=True),
+    Field("recipients", recipients, N_("main (主送) and cc (抄送), or report (报), send (送) and distribute (发); "
+          "added (本期增发) with either; replaces the lists of bulletin.yaml as a whole"), nested=True),
+    Field("attachments", attachments, N_("attachments (附件): a list of {title, file}, each a .md or .pdf beside the issue"),
           nested=True),
-    Field("numbered", flag, "print a 6-digit copy number (份号) top left; implied by 秘密, 机密, 绝密"),
-    Field("kind", kind, "regular (default), 增刊, 专刊 or 特刊: each kind has its own numbering"),
-    Field("title", title_lines, "override the publication title for this issue"),
-    Field("publisher", text, "override the issuing office (编发单位) for this issue"),
-    Field("language", language, "override the language: zh-CN or en"),
+    Field("numbered", flag, N_("print a 6-digit copy number (份号) top left; implied by 秘密, 机密, 绝密")),
+    Field("kind", kind, N_("regular (default), 增刊, 专刊 or 特刊: each kind has its own numbering")),
+    Field("title", title_lines, N_("override the publication title for this issue")),
+    Field("publisher", text, N_("override the issuing office (编发单位) for this issue")),
+    Field("language", language, N_("override the language: zh-CN or en")),
     *RECURRING,
 )
 
 PUBLICATION_FIELDS = (
-    Field("title", title_lines, "masthead title: text, or a list of lines", required=True),
-    Field("publisher", text, "issuing office (编发单位)", required=True),
-    Field("language", language, "zh-CN (default) or en"),
-    Field("recipients", recipients, "default recipient lists: main (主送) and cc (抄送), or report (报), "
-          "send (送) and distribute (发)", nested=True),
-    Field("numbered", flag, "every issue carries a copy number (份号) top left"),
-    Field("duplex", flag, "printed on both sides: the 版记 on an even page, a blank page added where needed"),
-    Field("theme", text, "letterhead theme; 'redhead' (红头简报) is built in"),
-    Field("base_url", text, "absolute address of the published archive, for links in feeds and mail"),
-    Field("contents_pages", flag, "print page numbers with leaders in the contents (目录) of the PDF"),
-    Field("smtp", smtp_settings, "mail server for 'bulletin send': host, port, security, user, from", nested=True),
-    Field("formats", format_list, "the outputs of each edition: pdf and html (the default)", nested=True),
-    Field("mail", mail_settings, "the mail 'bulletin send' writes: signature, read_receipt, max_attachment_mb "
-          "(default 10), cc_roles (recipient roles put in Cc; default [cc])", nested=True),
+    Field("title", title_lines, N_("masthead title: text, or a list of lines"), required=True),
+    Field("publisher", text, N_("issuing office (编发单位)"), required=True),
+    Field("language", language, N_("zh-CN (default) or en")),
+    Field("recipients", recipients, N_("default recipient lists: main (主送) and cc (抄送), or report (报), "
+          "send (送) and distribute (发)"), nested=True),
+    Field("numbered", flag, N_("every issue carries a copy number (份号) top left")),
+    Field("duplex", flag, N_("printed on both sides: the footer (版记) on an even page, a blank page added where needed")),
+    Field("theme", text, N_("letterhead theme; 'redhead' (红头简报) is built in")),
+    Field("base_url", text, N_("absolute address of the published archive, for links in feeds and mail")),
+    Field("contents_pages", flag, N_("print page numbers with leaders in the contents (目录) of the PDF")),
+    Field("smtp", smtp_settings, N_("mail server for 'bulletin send': host, port, security, user, from"), nested=True),
+    Field("formats", format_list, N_("the outputs of each edition: pdf and html (the default)"), nested=True),
+    Field("mail", mail_settings, N_("the mail 'bulletin send' writes: signature, read_receipt, max_attachment_mb "
+          "(default 10), cc_roles (recipient roles put in Cc; default [cc])"), nested=True),
     Field("footer", one_of("seed", "gb"),
-          "footer (版记) style: 'seed' (a rule between 主送 and 抄送) or 'gb' (GB/T 9704: no rule, final 。)"),
-    Field("units", name_list, "contributing units (来稿单位) besides the names of recipients.yaml", nested=True),
-    Field("scores", scores, "points in 'bulletin stats': received and published, e.g. {received: 1, published: 3}",
+          N_("footer (版记) style: 'seed' (a rule between the main and the cc list) or 'gb' (GB/T 9704: no rule, a final 。)")),
+    Field("units", name_list, N_("contributing units (来稿单位) besides the names of recipients.yaml"), nested=True),
+    Field("scores", scores, N_("points in 'bulletin stats': received and published, e.g. {received: 1, published: 3}"),
           nested=True),
     Field("approval", one_of("required", "optional"),
-          "'required': 'publish' refuses an edition without a recorded 签发 for its current text"),
-    Field("approval_steps", approval_steps, "the recorded steps 'publish' asks for: [审核, 签发]", nested=True),
+          N_("'required': 'publish' refuses an edition without a recorded sign-off (签发) for its current text")),
+    Field("approval_steps", approval_steps, N_("the recorded steps 'publish' asks for: [审核, 签发]"), nested=True),
     Field("signing", signing_settings,
-          "for 'publish --sign': certificate (PKCS#12 file), seal (image), timestamp_url (RFC 3161)", nested=True),
-    Field("retention", text, "保管期限 written in the archive package's records, e.g. 永久, 定期30年, 定期10年"),
+          N_("for 'publish --sign': certificate (PKCS#12 file), seal (image), timestamp_url (RFC 3161)"), nested=True),
+    Field("retention", text, N_("retention period (保管期限) written in the archive package's records, e.g. 永久, 定期30年, 定期10年")),
     *RECURRING,  # defaults for every issue
 )
 
@@ -421,7 +447,7 @@ WORKFLOW_SETTINGS = ("units", "scores", "approval", "approval_steps")
 
 def _suggest(key: str, names) -> str:
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return _("did you mean '{name}'?").format(name=close[0]) if close else ""
 
 
 def check(data: Any, fields: tuple[Field, ...], path: Path, report: Report,
@@ -429,7 +455,7 @@ def check(data: Any, fields: tuple[Field, ...], path: Path, report: Report,
     """Validate a mapping.  Returns (clean values, unknown keys, lines of fields)."""
     if not isinstance(data, dict):
         start = getattr(data, "start", (1, 1))
-        report.error(f"{what} must be a mapping of 'name: value' lines, got {_shown(data)}",
+        report.error(_("{what} must be a mapping of 'name: value' lines, got {got}").format(what=what, got=_shown(data)),
                      Location(path, *start))
         return {}, {}, {}
     known = {f.name: f for f in fields}
@@ -441,8 +467,8 @@ def check(data: Any, fields: tuple[Field, ...], path: Path, report: Report,
         spec = known.get(key)
         if spec is None:
             unknown[key] = value
-            report.warning(f"unknown field '{key}' in {what} (kept for templates)", loc,
-                           _suggest(key, known) or f"known fields: {', '.join(known)}")
+            report.warning(_("unknown field '{key}' in {what} (kept for templates)").format(key=key, what=what), loc,
+                           _suggest(key, known) or _("known fields: {names}").format(names=", ".join(known)))
             continue
         try:
             clean[key] = spec.convert(key, value, loc, report) if spec.nested else spec.convert(key, value)
@@ -450,9 +476,10 @@ def check(data: Any, fields: tuple[Field, ...], path: Path, report: Report,
             report.error(exc.message, loc, exc.hint)
     for spec in fields:
         if spec.required and spec.name not in data:
-            report.error(f"{what} has no '{spec.name}' ({spec.help})",
+            report.error(_("{what} has no '{field}' ({help})").format(what=what, field=spec.name, help=_(spec.help)),
                          Location(path, *getattr(data, "start", (1, 1))),
-                         f"add a line such as '{spec.name}: {_EXAMPLES.get(spec.name, '...')}'")
+                         _("add a line such as '{field}: {example}'").format(
+                             field=spec.name, example=_EXAMPLES.get(spec.name, "...")))
     return clean, unknown, lines
 
 

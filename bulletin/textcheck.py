@@ -155,6 +155,9 @@ def half_width_punctuation(text: str) -> list[tuple[int, int, str]]:
 
 
 def _message(slip: Slip) -> str:
+    if slip.kind == "punctuation" and slip.text in "\"'":
+        # its own msgid (same English): a translation that quotes the mark, “"” or “””, cannot be read
+        return _("half-width '{quote}' in Chinese text; write '{fixed}'").format(quote=slip.text, fixed=slip.fixed)
     if slip.kind == "punctuation":
         return _("half-width '{mark}' in Chinese text; write '{fixed}'").format(mark=slip.text, fixed=slip.fixed)
     code = ord(slip.text)
@@ -183,11 +186,12 @@ def _check_glyphs(text: str, path: Path, report: Report, coverage: frozenset[int
                 continue
             missing.append((number, col, ch))
     for number, col, ch in missing[:MAX_GLYPH_REPORTS]:
-        report.error(f"no installed font has '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}); "
-                     "it would print as an empty box", Location(path, number, col),
-                     "replace the character, or install a font that has it ('bulletin doctor' lists the fonts)")
+        report.error(_("no installed font has '{char}' (U+{code:04X}); it would print as an empty box").format(
+            char=ch, code=ord(ch)), Location(path, number, col),
+            _("replace the character, or install a font that has it ('bulletin doctor' lists the fonts)"))
     if len(missing) > MAX_GLYPH_REPORTS:
-        report.error(f"{len(missing) - MAX_GLYPH_REPORTS} more characters have no font", Location(path))
+        report.error(_("{count} more characters have no font").format(count=len(missing) - MAX_GLYPH_REPORTS),
+                     Location(path))
 
 
 def fix_punctuation(text: str) -> tuple[str, int]:

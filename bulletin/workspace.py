@@ -5,11 +5,12 @@ This is the only module (with scaffold.py) that knows the folder layout.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 from pathlib import Path
 
 from . import schema, yamlsafe
-from .errors import BulletinError, Location, Report
+from .errors import BulletinError, Location, Report, os_error
 from .i18n import _
 from .model import Publication, Recipients
 
@@ -27,8 +28,8 @@ def find_root(start: Path, search_parents: bool = True) -> Path:
     for folder in (start, *start.parents) if search_parents else (start,):
         if (folder / CONFIG).is_file():
             return folder
-    raise BulletinError(f"no {CONFIG} in {start} or any folder above it",
-                        hint="run 'bulletin init' to make a workspace here, or pass -C DIR")
+    raise BulletinError(_("no {config} in {folder} or any folder above it").format(config=CONFIG, folder=start),
+                        hint=_("run 'bulletin init' to make a workspace here, or pass -C DIR"))
 
 
 def confined(path: Path, root: Path) -> Path:
@@ -39,10 +40,10 @@ def confined(path: Path, root: Path) -> Path:
     """
     real = path.resolve()
     if not real.is_relative_to(root.resolve()):
-        raise BulletinError("the file is a link to a file outside the workspace", Location(path),
-                            "copy the file into the workspace instead of linking to it")
+        raise BulletinError(_("the file is a link to a file outside the workspace"), Location(path),
+                            _("copy the file into the workspace instead of linking to it"))
     if not real.is_file():
-        raise BulletinError("not a regular file", Location(path))
+        raise BulletinError(_("not a regular file"), Location(path))
     return real
 
 
@@ -56,11 +57,12 @@ def read_text(path: Path, root: Path | None = None, max_bytes: int = MAX_SOURCE_
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise BulletinError(f"the file is {size // 2**20} MiB; the limit is {max_bytes // 2**20} MiB",
-                                Location(path), "split it, or remove pasted images and data")
+            raise BulletinError(_("the file is {size} MiB; the limit is {limit} MiB").format(
+                size=size // 2**20, limit=max_bytes // 2**20),
+                Location(path), _("split it, or remove pasted images and data"))
         data = path.read_bytes()
     except OSError as exc:
-        raise BulletinError(f"cannot read the file: {exc.strerror}", Location(path)) from None
+        raise BulletinError(_("cannot read the file: {why}").format(why=_system_error(exc)), Location(path)) from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
@@ -69,12 +71,19 @@ def read_text(path: Path, root: Path | None = None, max_bytes: int = MAX_SOURCE_
         before = data[:exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise BulletinError(f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+        raise BulletinError(_("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=data[exc.start]),
                             Location(path, line, col),
-                            "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)") from None
+                            _("save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")) from None
     if "\x00" in text:
-        raise BulletinError("the file contains NUL bytes; it is not a text file", Location(path))
+        raise BulletinError(_("the file contains NUL bytes; it is not a text file"), Location(path))
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _system_error(exc: OSError) -> str:
+    """The system's reason in the user's language (os_error's words; strerror is English)."""
+    if exc.errno == errno.ENOENT:
+        return _("there is no such file")
+    return os_error(OSError(exc.errno, exc.strerror)).diagnostic.message
 
 
 def load_publication(root: Path, report: Report) -> Publication:
@@ -83,9 +92,9 @@ def load_publication(root: Path, report: Report) -> Publication:
     if data is None:
         data = yamlsafe.LocatedDict()
         data.where, data.start = {}, (1, 1)
-    clean, unknown, _ = schema.check(data, schema.PUBLICATION_FIELDS, path, report, CONFIG)
+    clean, unknown, _lines = schema.check(data, schema.PUBLICATION_FIELDS, path, report, CONFIG)
     if report.errors:
-        raise BulletinError(f"{CONFIG} has errors; fix them first", Location(path))
+        raise BulletinError(_("{config} has errors; fix them first").format(config=CONFIG), Location(path))
     recips = clean.get("recipients", {})
     return Publication(
         root=root,
@@ -192,5 +201,6 @@ def theme_dir(theme: str) -> Path:
     folder = THEMES / theme
     if not folder.is_dir():
         known = ", ".join(sorted(p.name for p in THEMES.iterdir() if p.is_dir()))
-        raise BulletinError(f"there is no theme '{theme}'", hint=f"themes: {known}")
+        raise BulletinError(_("there is no theme '{theme}'").format(theme=theme),
+                            hint=_("themes: {names}").format(names=known))
     return folder

@@ -15,11 +15,10 @@ import re
 from pathlib import Path
 
 import yaml
-from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import BulletinError, Location
-from .i18n import _
+from .i18n import N_, _
 
 MAX_YAML_BYTES = 64 * 1024
 
@@ -42,9 +41,8 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (&name, *name) are not allowed here",
-                event.start_mark)
+            raise _Refused(_("anchors and aliases (&name, *name) are not allowed here"), event.start_mark,
+                           _("write the value out in full each time"))
         return super().compose_node(parent, index)
 
     def _pos(self, node) -> tuple[int, int]:
@@ -55,13 +53,13 @@ class _StrictLoader(yaml.SafeLoader):
         result.where, result.start = {}, self._pos(node)
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                raise ConstructorError(None, None, "keys must be plain names", key_node.start_mark)
+                raise _Refused(_("keys must be plain names"), key_node.start_mark,
+                               _("write each field as 'name: value'"))
             key = key_node.value
             if key in result:
-                raise ConstructorError(
-                    None, None,
-                    f"'{key}' appears twice (first on line {result.where[key][0]})",
-                    key_node.start_mark)
+                raise _Refused(
+                    _("'{key}' appears twice (first on line {line})").format(key=key, line=result.where[key][0]),
+                    key_node.start_mark, _("keep one of the two lines"))
             result[key] = self.construct_object(value_node, deep=True)
             result.where[key] = self._pos(value_node)
         return result
@@ -96,8 +94,8 @@ def load(text: str, path: Path, line_offset: int = 0):
     before `text` (front matter starts after the opening `---`)."""
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise BulletinError(
-            f"the YAML block is larger than {MAX_YAML_BYTES // 1024} KiB",
-            Location(path, line_offset + 1, 1), "keep settings and front matter short")
+            _("the YAML block is larger than {limit} KiB").format(limit=MAX_YAML_BYTES // 1024),
+            Location(path, line_offset + 1, 1), _("keep settings and front matter short"))
     loader = None
     try:
         loader = _StrictLoader(text)  # reads the stream: may raise ReaderError
@@ -110,8 +108,8 @@ def load(text: str, path: Path, line_offset: int = 0):
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
-        raise BulletinError(f"the character U+{exc.character:04X} is not allowed in YAML",
-                            Location(path, line + line_offset, col), "delete it") from None
+        raise BulletinError(_("the character U+{code:04X} is not allowed in YAML").format(code=exc.character),
+                            Location(path, line + line_offset, col), _("delete it")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         slip = _ime_slip(text, path, line_offset, mark.line if mark else len(text))
@@ -120,9 +118,9 @@ def load(text: str, path: Path, line_offset: int = 0):
         where = Location(path, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(path)
         raise BulletinError(_yaml_message(exc), where, _yaml_hint(exc)) from None
     except yaml.YAMLError as exc:
-        raise BulletinError(f"not valid YAML: {exc}", Location(path, line_offset + 1, 1)) from None
+        raise BulletinError(_("not valid YAML"), Location(path, line_offset + 1, 1)) from None
     except RecursionError:
-        raise BulletinError("the YAML is nested too deeply", Location(path, line_offset + 1, 1)) from None
+        raise BulletinError(_("the YAML is nested too deeply"), Location(path, line_offset + 1, 1)) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -153,23 +151,47 @@ def _ime_slip(text: str, path: Path, line_offset: int, error_line: int) -> Bulle
     return None
 
 
+# PyYAML's problems (fixed English texts) and what to say instead, with a hint.
+_PROBLEMS = (
+    ("'\\t'", N_("a tab character; YAML is indented with spaces only"),
+     N_("replace the tab with spaces: two spaces for each level")),
+    ("could not determine a constructor", N_("YAML tags such as '!!binary' are not allowed"), ""),
+    ("mapping values are not allowed", N_("mapping values are not allowed here: a ': ' inside a value, "
+                                          "or a line indented under a value"),
+     N_("put text that contains ': ' in quotes")),
+    ("found unexpected end of stream", N_("not valid YAML: a quotation mark is not closed"),
+     N_("close the quotation mark on the line where it opens")),
+    ("<stream end>", N_("not valid YAML: a bracket '[' or '{{' is not closed"),
+     N_("close it on the same line, or put the text in quotes")),
+    ("expected <block end>", N_("not valid YAML: this line does not fit the indentation of the lines above"),
+     N_("indent it with as many spaces as the other fields at its level")),
+    ("found character", N_("not valid YAML: a value cannot start with '{char}'"), N_("put the value in quotes")),
+)
+_CHARACTER = re.compile(r"found character '(.+?)'")
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """What this loader refuses (aliases, duplicate keys...), said in the user's language already."""
+
+    def __init__(self, message: str, mark, hint: str = ""):
+        super().__init__(None, None, message, mark)
+        self.hint = hint
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or "not valid YAML"
-    if "'\\t'" in problem:
-        return _("a tab character; YAML is indented with spaces only")
-    if "could not determine a constructor" in problem:
-        return "YAML tags such as '!!binary' are not allowed"
-    if exc.context and "found" in problem:
-        return f"not valid YAML: {exc.context}, {problem}"
-    return problem
+    if isinstance(exc, _Refused):
+        return exc.problem
+    problem = exc.problem or ""
+    for words, message, _hint in _PROBLEMS:
+        if words in problem:
+            char = _CHARACTER.search(problem)
+            return _(message).format(char=char.group(1) if char else "")
+    # the Chinese catalog leaves PyYAML's English words out
+    return _("not valid YAML: {problem}").format(problem=problem) if problem else _("not valid YAML")
 
 
 def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    if isinstance(exc, _Refused):
+        return exc.hint
     problem = exc.problem or ""
-    if "twice" in problem:
-        return "keep one of the two lines"
-    if "mapping values are not allowed" in problem:
-        return "put text that contains ': ' in quotes"
-    if "tab" in problem.lower() or "'\\t'" in problem:
-        return _("replace the tab with spaces: two spaces for each level")
-    return ""
+    return next((_(hint) for words, _message, hint in _PROBLEMS if words in problem and hint), "")

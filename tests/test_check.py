@@ -75,7 +75,7 @@ def test_series_problems_point_at_the_field(make_ws):
     })
     proc = run("check", cwd=root)
     assert proc.returncode == 1
-    assert "issues/2018-02.md:2:1: error: 2018年 number 3 follows 1: 第2期 is missing" in proc.stderr
+    assert "issues/2018-02.md:2:1: error: Issue 3, 2018 follows Issue 1, 2018: Issue 2, 2018 is missing" in proc.stderr
     assert "issues/2019-01.md:2:1: error: the first issue of 2019 is numbered 4" in proc.stderr
 
 

@@ -74,7 +74,7 @@ def test_a_bad_issue_does_not_stop_the_others(make_ws):
     assert "issues/2018-02.md:3:7: error: 'date' is not a real date" in proc.stderr
     assert "built 2 edition(s); 1 error(s): issues/2018-02.md\n" in proc.stderr
     # the gap left by the broken file is not blamed on the next one
-    assert "warning: 2018年 number 3 follows 1: 第2期 is missing (perhaps in a file with errors)" in proc.stderr
+    assert "warning: Issue 3, 2018 follows Issue 1, 2018: Issue 2, 2018 is missing (perhaps in a file with errors)" in proc.stderr
 
 
 def test_duplicate_numbers_do_not_overwrite_each_other(make_ws):

@@ -57,7 +57,7 @@ def test_duplicate_number():
 
 def test_skipped_number():
     msgs = errors(make(1, "2018-01-05"), make(3, "2018-03-05"))
-    assert msgs == ["2018年 number 3 follows 1: 第2期 is missing"]
+    assert msgs == ["Issue 3, 2018 follows Issue 1, 2018: Issue 2, 2018 is missing"]
 
 
 def test_year_rollover_must_restart():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
+from ..i18n import _
 from . import cdefs, cjk, pages, patches, pdfua, speedups
 from .attach import finish_pdf, placements
 
@@ -149,17 +150,18 @@ def render(html: str, base: Path, root: Path, source: Path, attach: Source | Non
                 font_config=font_config(), stylesheets=[CSS(string=css, font_config=font_config()) for css in (*stylesheets, *extra)]))
             data = finish_pdf(document.write_pdf(**options), placements(document), root)
         except RecursionError:
-            raise BulletinError("the issue is nested too deeply to typeset", Location(source),
-                                "flatten the deepest lists, quotes or emphasis") from None
+            raise BulletinError(_("the issue is nested too deeply to typeset"), Location(source),
+                                _("flatten the deepest lists, quotes or emphasis")) from None
         except FatalURLFetchingError:  # a BaseException, so that WeasyPrint does not swallow it
             if not fetcher.refused:
                 raise
     if fetcher.refused:
         url, why = fetcher.refused[0]
-        raise BulletinError(f"the edition refers to {url}, which may not be used: {why}",
-                            Location(source), "use only images placed inside the workspace")
+        raise BulletinError(_("the edition refers to {url}, which may not be used: {why}").format(url=url, why=why),
+                            Location(source), _("use only files of the workspace: images beside the issue, style sheets in templates/"))
     if warnings:
-        more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
-        raise BulletinError(f"WeasyPrint: {warnings[0]}{more}", Location(source),
-                            "the edition was not written; fix the cause and build again")
+        message = (_("WeasyPrint: {warning} (and {count} more)") if len(warnings) > 1
+                   else _("WeasyPrint: {warning}"))
+        raise BulletinError(message.format(warning=warnings[0], count=len(warnings) - 1), Location(source),
+                            _("the edition was not written; fix the cause and build again"))
     return PDF(data, len(document.pages), notes)

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..errors import BulletinError, Location
+from ..i18n import _
 from ..workspace import theme_dir
 from .cjk import keep_last
 
@@ -35,8 +36,8 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment, template):
         path = (self.folder / template).resolve()
         if path.exists() and not path.is_relative_to(self.folder):
-            raise BulletinError(f"templates/{template} is a link to a file outside the workspace",
-                                Location(self.folder / template), "copy the file into templates/ instead")
+            raise BulletinError(_("templates/{name} is a link to a file outside the workspace").format(name=template),
+                                Location(self.folder / template), _("copy the file into templates/ instead"))
         return super().get_source(environment, template)
 
 
@@ -64,7 +65,7 @@ def _stylesheet(env: jinja2.Environment, names) -> Markup:
     parts = []
     for name in (*names, EXTRA_CSS):
         try:
-            source, filename, _ = env.loader.get_source(env, name)
+            source, _filename, _uptodate = env.loader.get_source(env, name)
         except jinja2.TemplateNotFound:
             if name == EXTRA_CSS:
                 continue
@@ -78,10 +79,11 @@ def render(env: jinja2.Environment, name: str, **context) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise BulletinError(f"template error: {exc.message}",
+        raise BulletinError(_("template error: {error}").format(error=exc.message),
                             Location(Path(exc.filename or name), exc.lineno or 0, 1)) from None
     except jinja2.UndefinedError as exc:
-        raise BulletinError(f"template error in {name}: {exc.message}",
-                            hint="check the variable names against the theme's templates") from None
+        raise BulletinError(_("template error in {name}: {error}").format(name=name, error=exc.message),
+                            hint=_("check the variable names against the theme's templates")) from None
     except jinja2.TemplateNotFound as exc:
-        raise BulletinError(f"template '{exc.name}' not found") from None
+        raise BulletinError(_("template '{name}' not found").format(name=exc.name),
+                            hint=_("a file of the workspace's templates/ names a template the theme does not have")) from None
