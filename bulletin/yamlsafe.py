@@ -117,7 +117,7 @@ def load(text: str, path: Path, line_offset: int = 0):
             raise slip from None
         where = Location(path, mark.line + 1 + line_offset, mark.column + 1) if mark else Location(path)
         raise BulletinError(_yaml_message(exc), where, _yaml_hint(exc)) from None
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError:
         raise BulletinError(_("not valid YAML"), Location(path, line_offset + 1, 1)) from None
     except RecursionError:
         raise BulletinError(_("the YAML is nested too deeply"), Location(path, line_offset + 1, 1)) from None
