@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BulletinError, Location, display_path
 from .i18n import _
 
 NS = "{urn:bulletin:archive:1}"
@@ -55,6 +56,11 @@ def check(folder: Path) -> list[Line]:
     from .archival import MANIFEST, REPORT
 
     lines: list[Line] = []
+    if not (folder / MANIFEST).is_file():  # not a package at all: nothing to check, say what to give
+        raise BulletinError(_("{folder} is not an archive package: it has no {file}").format(
+            folder=display_path(folder), file=MANIFEST), Location(folder),
+            _("give the folder that 'bulletin archive YEAR' wrote (archive/YEAR in the workspace, "
+              "unless --out said otherwise)"))
     try:
         manifest = ET.parse(folder / MANIFEST).getroot()
     except (OSError, ET.ParseError) as exc:

@@ -157,7 +157,8 @@ def _published(root: Path, selector: str, report: Report) -> tuple[Edition, Path
     record = publish.load_manifest(root)["editions"].get(edition.name)
     if record is None:
         raise BulletinError(_("{name} has not been published; only published editions are sent")
-                            .format(name=edition.name), hint=f"bulletin publish {edition.name}")
+                            .format(name=edition.name),
+                            hint=_("to publish it: bulletin publish {name}").format(name=edition.name))
     rel = f"{publish.FOLDER}/{edition.pdf_name}"
     pdf = root / rel
     if not pdf.is_file() or publish.sha256(pdf) != record["outputs"].get(rel):
