@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,10 +46,18 @@ def _names() -> dict[str, str]:
 def text(lines: list[Line]) -> str:
     """The report: one line per finding, `ok` or `FAIL`, then the verdict."""
     names = _names()
-    out = [f"{(_('ok') if line.ok else _('FAIL')).ljust(4)} {names[line.check]}: {line.message}" for line in lines]
+    verdicts = {True: _("ok"), False: _("FAIL")}
+    wide = max(_width(v) for v in verdicts.values())  # the verdicts in one column, 通过 as 2 columns wide
+    out = [_("{verdict} {check}: {message}").format(
+        verdict=verdicts[line.ok] + " " * (wide - _width(verdicts[line.ok])), check=names[line.check],
+        message=line.message) for line in lines]
     failed = sum(not line.ok for line in lines)
     out.append(_("{n} check(s) failed").format(n=failed) if failed else _("every check passed"))
     return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def check(folder: Path) -> list[Line]:

@@ -29,7 +29,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addressbook, deliveries, labels, lock, mail, publish, workspace
+from . import addressbook, deliveries, i18n, labels, lock, mail, publish, workspace
 from .commands.published import read_series
 from .series import select
 from .deliveries import DELIVERED, DEFERRED, IN_FLIGHT, NOT_SENT, REFUSED, UNCERTAIN, DeliveryLog, State
@@ -333,7 +333,8 @@ def status(root: Path, selector: str, report: Report) -> tuple[Edition, list[tup
 def status_line(r: Recipient, state: State) -> str:
     """One recipient's line of `send --status`."""
     e = state.entry or {}
-    who = f"{r.address} ({r.name}, {r.role} → {r.header})"
+    who = _("{address} ({name}, {role} → {header})").format(
+        address=r.address, name=r.name, role=_role(r.role), header=_("Cc") if r.header == "Cc" else _("To"))
     if state.status == DELIVERED:
         return _("  delivered  {who} {at} {mid} {reply}").format(
             who=who, at=e.get("at", ""), mid=e.get("message_id", ""), reply=_reply(e)).rstrip()
@@ -345,6 +346,13 @@ def status_line(r: Recipient, state: State) -> str:
     if state.status == DEFERRED:
         return _("  not sent   {who} temporary refusal: {reply}").format(who=who, reply=_reply(e))
     return _("  not sent   {who}").format(who=who)
+
+
+def _role(role: str) -> str:
+    """A recipient's role in the user's language: 主送, 抄送, 报... as the layout words them in Chinese."""
+    if role == COPY:
+        return _("copy")
+    return labels.words("zh-CN").get(role, role) if i18n.language() == "zh" else role
 
 
 def _reply(entry: dict) -> str:

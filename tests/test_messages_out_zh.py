@@ -106,3 +106,29 @@ def test_import_of_a_file_that_is_not_word(make_ws):
     assert_chinese(proc, "来稿.docx: error: 这不是 Word、WPS、RTF 或 OpenDocument 文件",
                    "请在 Word 或 WPS 中另存为 .docx 后导入", "未导入任何内容")
     assert sorted(p.name for p in (root / "issues").iterdir()) == ["2018-01.md"]
+
+
+BOOK = """\
+addresses:
+  市创建国家环境保护模范城市工作小组成员单位: jia@members.example.cn
+  国家环保部: office@mep.example.cn
+  省环保厅: gdep@gd.example.cn
+  市委办: swb@qy.example.cn
+  市人大办: rd@qy.example.cn
+  市府办: sfb@qy.example.cn
+  市政协办: zx@qy.example.cn
+  市应急办: yj@qy.example.cn
+  各县（市、区）人民政府: gx@qy.example.cn
+  各县（市、区）环保局: hb@qy.example.cn
+"""
+
+
+def test_send_status_names_roles_and_headers_in_chinese(published, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(published, root)
+    (root / "recipients.yaml").write_text(BOOK, encoding="utf-8")
+    proc = run("send", "2018-01", "--status", cwd=root, env=ZH)
+    assert proc.returncode == 0, proc.stderr
+    assert "jia@members.example.cn（市创建国家环境保护模范城市工作小组成员单位，主送 → 收件人）" in proc.stdout
+    assert "office@mep.example.cn（国家环保部，抄送 → 抄送人）" in proc.stdout
+    assert proc.stdout.count("未发送") == 10 and english_left(proc.stdout) == []

@@ -167,7 +167,7 @@ def _prepare_pictures(doc, notes: Notes) -> None:
     """EMF/WMF through LibreOffice, BMP/TIFF through Pillow, to PNG; what cannot be drawn is marked."""
     from PIL import Image
 
-    from ..markdown import MAX_IMAGE_PIXELS
+    from ..images import MAX_IMAGE_PIXELS
 
     found = [(p, para) for para, p in _pictures(doc.blocks) if p.data is not None]
     vector = [(p, para) for p, para in found if p.ext in (".emf", ".wmf")]
