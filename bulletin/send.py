@@ -202,7 +202,7 @@ def _copy_to(to: str, book: addressbook.AddressBook, pub: Publication) -> list[R
         close = [n for n in book.names() if to in n or n in to][:3]
         raise BulletinError(_("'{name}' is neither a name in {file} nor an e-mail address")
                             .format(name=to, file=addressbook.FILE), Location(book.path),
-                            _("did you mean {names}?").format(names=", ".join(close)) if close
+                            _("did you mean {names}?").format(names=_(", ").join(close)) if close
                             else _("give a name from {file}, or an address").format(file=addressbook.FILE))
     return [Recipient(COPY, to, name, address, "To") for name, address in found]
 

@@ -132,3 +132,36 @@ def test_send_status_names_roles_and_headers_in_chinese(published, tmp_path):
     assert "jia@members.example.cn（市创建国家环境保护模范城市工作小组成员单位，主送 → 收件人）" in proc.stdout
     assert "office@mep.example.cn（国家环保部，抄送 → 抄送人）" in proc.stdout
     assert proc.stdout.count("未发送") == 10 and english_left(proc.stdout) == []
+
+
+def test_publish_sign_without_signing_settings(published, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(published, root)
+    proc = run("publish", "2018-02", "--sign", cwd=root, env=ZH)
+    assert_chinese(proc, "bulletin.yaml 没有 'signing' 设置", "例如加入：")
+    assert not (root / "published" / "2018-02.pdf").exists()
+
+
+def test_import_of_a_file_that_is_not_there(make_ws):
+    root = make_ws({"2018-01.md": issue(1, "2018-01-10")})
+    proc = run("import", "来稿.docx", cwd=root, env=ZH)
+    assert_chinese(proc, "来稿.docx: error: 没有这个文件", "请核对文件名和所在文件夹")
+
+
+def test_import_notes_quote_the_paragraph_then_say_what_was_done(make_ws):
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    root = make_ws({"2018-01.md": issue(1, "2018-01-10")})
+    document = docx.Document()
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run("全市河长制工作推进情况").bold = True
+    document.add_paragraph("一、总体情况")
+    document.add_paragraph("今年以来，各地认真落实河长制各项任务。")
+    document.save(root / "来稿.docx")
+    proc = run("import", "来稿.docx", cwd=root, env=ZH)
+    assert proc.returncode == 0, proc.stderr
+    assert "来稿.docx:段落1: warning: “全市河长制工作推进情况”：认作文章标题（居中）" in proc.stderr
+    assert "来稿.docx:段落2: warning: “一、总体情况”：按序号认作 ### 标题" in proc.stderr
+    assert english_left(proc.stdout + proc.stderr) == []
