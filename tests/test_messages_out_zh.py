@@ -17,13 +17,17 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 # What may stay Latin in a Chinese message: the command, its options, paths and file names.
 _ALLOWED = re.compile(r"bulletin(?: [a-z]+)?|--?[\w-]+|[\w.-]*[/.][\w./…-]*|SHA-256|SMTP|PDF/A")
 _SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,;'’-]+[A-Za-z]{2,}){2,}")
+# The labels of errors.py, in either language (they may be translated too).
+ERROR = re.compile(r"(?:^|: )(?:error|错误)[:：] ?")
+LABEL = re.compile(r"^(?:\S+: )?(?:error|warning|错误|警告)[:：] ?|^\s*(?:hint|提示)[:：] ?")
+HINT = re.compile(r"^\s*(?:hint|提示)[:：] ?")
 
 
 def english_left(text: str) -> list[str]:
     """Runs of three or more English words in `text`, once labels, commands and paths are set aside."""
     out = []
     for line in text.splitlines():
-        line = re.sub(r"^(?:\S+: )?(?:error|warning): |^\s*hint: ", "", line)
+        line = LABEL.sub("", line)
         out += _SENTENCE.findall(_ALLOWED.sub(" ", line))
     return out
 
@@ -34,9 +38,9 @@ def assert_chinese(proc, *expected: str) -> None:
     assert proc.returncode == 1, said
     for text in expected:
         assert text in said, said
-    errors = [line for line in proc.stderr.splitlines() if "error: " in line]
-    hints = [line for line in proc.stderr.splitlines() if line.lstrip().startswith("hint: ")]
-    assert errors and all(HAN.search(line.split("error: ", 1)[1]) for line in errors), said
+    errors = [ERROR.split(line, 1)[1] for line in proc.stderr.splitlines() if ERROR.search(line)]
+    hints = [line for line in proc.stderr.splitlines() if HINT.match(line)]
+    assert errors and all(HAN.search(message) for message in errors), said
     assert hints and all(HAN.search(line) for line in hints), said
     assert english_left(said) == [], said
 
@@ -103,7 +107,7 @@ def test_import_of_a_file_that_is_not_word(make_ws):
     root = make_ws({"2018-01.md": issue(1, "2018-01-10")})
     (root / "来稿.docx").write_text("这是一段纯文本，不是 Word 文件。\n", encoding="utf-8")
     proc = run("import", "来稿.docx", cwd=root, env=ZH)
-    assert_chinese(proc, "来稿.docx: error: 这不是 Word、WPS、RTF 或 OpenDocument 文件",
+    assert_chinese(proc, "这不是 Word、WPS、RTF 或 OpenDocument 文件",
                    "请在 Word 或 WPS 中另存为 .docx 后导入", "未导入任何内容")
     assert sorted(p.name for p in (root / "issues").iterdir()) == ["2018-01.md"]
 
@@ -145,7 +149,7 @@ def test_publish_sign_without_signing_settings(published, tmp_path):
 def test_import_of_a_file_that_is_not_there(make_ws):
     root = make_ws({"2018-01.md": issue(1, "2018-01-10")})
     proc = run("import", "来稿.docx", cwd=root, env=ZH)
-    assert_chinese(proc, "来稿.docx: error: 没有这个文件", "请核对文件名和所在文件夹")
+    assert_chinese(proc, "没有这个文件", "请核对文件名和所在文件夹")
 
 
 def test_import_notes_quote_the_paragraph_then_say_what_was_done(make_ws):
@@ -162,6 +166,6 @@ def test_import_notes_quote_the_paragraph_then_say_what_was_done(make_ws):
     document.save(root / "来稿.docx")
     proc = run("import", "来稿.docx", cwd=root, env=ZH)
     assert proc.returncode == 0, proc.stderr
-    assert "来稿.docx:段落1: warning: “全市河长制工作推进情况”：认作文章标题（居中）" in proc.stderr
-    assert "来稿.docx:段落2: warning: “一、总体情况”：按序号认作 ### 标题" in proc.stderr
+    assert "“全市河长制工作推进情况”：认作文章标题（居中）" in proc.stderr
+    assert "“一、总体情况”：按序号认作 ### 标题" in proc.stderr
     assert english_left(proc.stdout + proc.stderr) == []
