@@ -104,7 +104,7 @@ def missing(root: Path, edition: Edition, steps: tuple[str, ...]) -> list[tuple[
             continue
         hint = _("record it: bulletin approve {name} --as {step} --by NAME").format(name=edition.name, step=step)
         if step in last:
-            files = ", ".join(changed(last[step]["inputs"], now))
+            files = _(", ").join(changed(last[step]["inputs"], now))  # 、 in Chinese
             why = _("the {step} by {by} ({at}) was given before a change to {files}").format(
                 step=step, by=last[step].get("by", "?"), at=last[step].get("at", "?"), files=files)
         else:

@@ -60,7 +60,7 @@ def stale_approvals(root: Path, issues: list[Issue], report: Report) -> None:
             changed = approval.changed(row["inputs"], now)
             if step in valid or (name in issued and changed == [workspace.CONFIG]):
                 continue  # (an issued edition: bulletin.yaml may change later without reopening it)
-            files = ", ".join(changed)
+            files = _(", ").join(changed)  # the list separator: 、 in Chinese
             report.warning(_("the {step} of {name} by {by} ({at}) is stale: {files} changed since").format(
                 step=step, name=name, by=row.get("by", "?"), at=row.get("at", "?"), files=files),
                 Location(issue.source),

@@ -51,8 +51,8 @@ def load_manifest(root: Path) -> dict:
             raise ValueError("no 'editions'")
         return data
     except (ValueError, AttributeError) as exc:
-        raise BulletinError(f"the manifest is damaged: {exc}", Location(path),
-                            "restore it from version control") from None
+        raise BulletinError(_("the manifest is damaged: {why}").format(why=exc), Location(path),
+                            _("restore it from version control")) from None
 
 
 def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: dict[Path, str],
@@ -67,9 +67,9 @@ def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: di
         name = numbering.edition(issue).name
         record = records.get(name)
         if record and record["source"] == _rel(issue.source, root) and digests[issue.source] != record["source_sha256"]:
-            report.error(f"{name} was published on {record['published']} and its source has changed since",
-                         Location(issue.source),
-                         f"undo the change, or issue it again: bulletin publish {name} --reissue")
+            report.error(_("{name} was published on {date} and its source has changed since").format(
+                name=name, date=record["published"]), Location(issue.source),
+                _("undo the change, or issue it again: bulletin publish {name} --reissue").format(name=name))
             changed.add(issue.source)
         elif record and "inputs" in record:
             pub = pub or workspace.load_publication(root, Report())
@@ -136,11 +136,13 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     record = manifest["editions"].get(name)
     if record and not reissue:
         same = sha256(issue.source) == record["source_sha256"]
-        raise BulletinError(
-            f"{name} was published on {record['published']}" + ("" if same else " and its source has changed since"),
-            Location(issue.source), f"to issue it again: bulletin publish {name} --reissue")
+        message = (_("{name} was published on {date}") if same else
+                   _("{name} was published on {date} and its source has changed since"))
+        raise BulletinError(message.format(name=name, date=record["published"]), Location(issue.source),
+                            _("to issue it again: bulletin publish {name} --reissue").format(name=name))
     if reissue and not record:
-        raise BulletinError(f"{name} has not been published yet", hint=f"bulletin publish {name}")
+        raise BulletinError(_("{name} has not been published yet").format(name=name),
+                            hint=_("to publish it: bulletin publish {name}").format(name=name))
     folder = root / FOLDER
     env = theme.environment(workspace.templates_dir(root), pub.theme)
     source = attached_source(edition)
@@ -230,12 +232,13 @@ def verify(root: Path, report: Report, signed: list | None = None) -> int:
         for rel, digest in [(record["source"], record["source_sha256"]), *record["outputs"].items()]:
             path = root / rel
             if not path.is_file():
-                report.error(f"{name}: {rel} is missing", Location(path))
+                report.error(_("{name}: {file} is missing").format(name=name, file=rel), Location(path))
             elif sha256(path) != digest:
-                report.error(f"{name}: {rel} differs from the published file (SHA-256 {sha256(path)[:12]}…, "
-                             f"recorded {digest[:12]}…)", Location(path),
-                             "restore it from version control" if rel == record["source"] else
-                             f"restore it, or publish again: bulletin publish {name} --reissue")
+                report.error(_("{name}: {file} differs from the published file (SHA-256 {found}…, "
+                               "recorded {recorded}…)").format(name=name, file=rel, found=sha256(path)[:12],
+                                                             recorded=digest[:12]), Location(path),
+                             _("restore it from version control") if rel == record["source"] else
+                             _("restore it, or publish again: bulletin publish {name} --reissue").format(name=name))
     return len(records)
 
 

@@ -15,10 +15,12 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BulletinError, Location, display_path
 from .i18n import _
 
 NS = "{urn:bulletin:archive:1}"
@@ -44,10 +46,18 @@ def _names() -> dict[str, str]:
 def text(lines: list[Line]) -> str:
     """The report: one line per finding, `ok` or `FAIL`, then the verdict."""
     names = _names()
-    out = [f"{(_('ok') if line.ok else _('FAIL')).ljust(4)} {names[line.check]}: {line.message}" for line in lines]
+    verdicts = {True: _("ok"), False: _("FAIL")}
+    wide = max(_width(v) for v in verdicts.values())  # the verdicts in one column, 通过 as 2 columns wide
+    out = [_("{verdict} {check}: {message}").format(
+        verdict=verdicts[line.ok] + " " * (wide - _width(verdicts[line.ok])), check=names[line.check],
+        message=line.message) for line in lines]
     failed = sum(not line.ok for line in lines)
     out.append(_("{n} check(s) failed").format(n=failed) if failed else _("every check passed"))
     return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def check(folder: Path) -> list[Line]:
@@ -55,6 +65,11 @@ def check(folder: Path) -> list[Line]:
     from .archival import MANIFEST, REPORT
 
     lines: list[Line] = []
+    if not (folder / MANIFEST).is_file():  # not a package at all: nothing to check, say what to give
+        raise BulletinError(_("{folder} is not an archive package: it has no {file}").format(
+            folder=display_path(folder), file=MANIFEST), Location(folder),
+            _("give the folder that 'bulletin archive YEAR' wrote (archive/YEAR in the workspace, "
+              "unless --out said otherwise)"))
     try:
         manifest = ET.parse(folder / MANIFEST).getroot()
     except (OSError, ET.ParseError) as exc:

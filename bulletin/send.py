@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addressbook, deliveries, labels, lock, mail, publish, workspace
+from . import addressbook, deliveries, i18n, labels, lock, mail, publish, workspace
 from .commands.published import read_series
 from .series import select
 from .deliveries import DELIVERED, DEFERRED, IN_FLIGHT, NOT_SENT, REFUSED, UNCERTAIN, DeliveryLog, State
@@ -163,7 +163,8 @@ def _published(root: Path, selector: str, report: Report) -> tuple[Edition, Path
     record = publish.load_manifest(root)["editions"].get(edition.name)
     if record is None:
         raise BulletinError(_("{name} has not been published; only published editions are sent")
-                            .format(name=edition.name), hint=f"bulletin publish {edition.name}")
+                            .format(name=edition.name),
+                            hint=_("to publish it: bulletin publish {name}").format(name=edition.name))
     rel = f"{publish.FOLDER}/{edition.pdf_name}"
     pdf = root / rel
     if not pdf.is_file() or publish.sha256(pdf) != record["outputs"].get(rel):
@@ -207,7 +208,7 @@ def _copy_to(to: str, book: addressbook.AddressBook, pub: Publication) -> list[R
         close = [n for n in book.names() if to in n or n in to][:3]
         raise BulletinError(_("'{name}' is neither a name in {file} nor an e-mail address")
                             .format(name=to, file=addressbook.FILE), Location(book.path),
-                            _("did you mean {names}?").format(names=", ".join(close)) if close
+                            _("did you mean {names}?").format(names=_(", ").join(close)) if close
                             else _("give a name from {file}, or an address").format(file=addressbook.FILE))
     return [Recipient(COPY, to, name, address, "To") for name, address in found]
 
@@ -345,7 +346,8 @@ def status(root: Path, selector: str, report: Report) -> tuple[Edition, list[tup
 def status_line(r: Recipient, state: State) -> str:
     """One recipient's line of `send --status`."""
     e = state.entry or {}
-    who = f"{r.address} ({r.name}, {r.role} → {r.header})"
+    who = _("{address} ({name}, {role} → {header})").format(
+        address=r.address, name=r.name, role=_role(r.role), header=_("Cc") if r.header == "Cc" else _("To"))
     if state.status == DELIVERED:
         return _("  delivered  {who} {at} {mid} {reply}").format(
             who=who, at=e.get("at", ""), mid=e.get("message_id", ""), reply=_reply(e)).rstrip()
@@ -357,6 +359,13 @@ def status_line(r: Recipient, state: State) -> str:
     if state.status == DEFERRED:
         return _("  not sent   {who} temporary refusal: {reply}").format(who=who, reply=_reply(e))
     return _("  not sent   {who}").format(who=who)
+
+
+def _role(role: str) -> str:
+    """A recipient's role in the user's language: 主送, 抄送, 报... as the layout words them in Chinese."""
+    if role == COPY:
+        return _("copy")
+    return labels.words("zh-CN").get(role, role) if i18n.language() == "zh" else role
 
 
 def _reply(entry: dict) -> str:

@@ -54,11 +54,11 @@ def check_sources(issue: Issue, lines: list[str], names: tuple[str, ...], report
         if not article.source or article.source in names:
             continue
         close = difflib.get_close_matches(article.source, names, n=1, cutoff=0.5)
-        hint = _("did you mean '{name}'?").format(name=close[0]) if close else ""
-        add = _("if it is a unit, add it to 'units:' in bulletin.yaml or to recipients.yaml")
+        hint = (_("did you mean '{name}'? if it is a unit, add it to 'units:' in bulletin.yaml or to "
+                  "recipients.yaml").format(name=close[0]) if close else
+                _("if it is a unit, add it to 'units:' in bulletin.yaml or to recipients.yaml"))
         report.warning(_("the source '{source}' is not a unit the workspace knows").format(source=article.source),
-                       Location(issue.source, *attribute_position(lines, article.line, "source")),
-                       f"{hint} {add}".strip())
+                       Location(issue.source, *attribute_position(lines, article.line, "source")), hint)
 
 
 class NearMisses:

@@ -16,7 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..errors import BulletinError, Location
+from ..errors import BulletinError, Location, is_refusal, os_error
 from ..i18n import _
 
 PACKAGE = "libreoffice-writer-nogui"
@@ -37,7 +37,12 @@ def kind(path: Path) -> str:
         size = path.stat().st_size
         with path.open("rb") as f:
             head = f.read(8)
+    except FileNotFoundError:
+        raise BulletinError(_("there is no such file"), Location(path),
+                            _("check the file's name and folder (ls shows them)")) from None
     except OSError as exc:
+        if is_refusal(exc):  # permissions and the like, said in the user's language with what to do
+            raise os_error(exc) from None
         raise BulletinError(_("cannot read the file: {reason}").format(reason=exc.strerror), Location(path)) from None
     if size > MAX_FILE:
         raise BulletinError(_("the file is {size} MiB; the limit is {n} MiB").format(size=size // 2**20,

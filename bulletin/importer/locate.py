@@ -59,4 +59,5 @@ class Notes:
 
 def _quote(text: str, message: str) -> str:
     shown = excerpt(text)
-    return f"“{shown}” {message}" if shown else message
+    # the quoted text is the subject of `message` ("“一、概况” taken as a heading ###")
+    return _("“{text}” {message}").format(text=shown, message=message) if shown else message
