@@ -2,6 +2,8 @@
 
   python scripts/catalogs.py compile   bulletin/locale/*/LC_MESSAGES/bulletin.po -> .mo
   python scripts/catalogs.py missing   the messages of bulletin/ with no Chinese translation
+  python scripts/catalogs.py tidy      drop all but the last entry of a msgid entered twice (branches
+                                       merged as a union append the same message each)
 """
 from __future__ import annotations
 
@@ -52,7 +54,34 @@ def missing(po: Path) -> list[tuple[str, str, int]]:
     return out
 
 
+def _msgid(entry: str) -> str | None:
+    lines = [ln for ln in entry.splitlines() if not ln.startswith("#")]
+    head = []
+    for ln in lines:
+        if ln.startswith(("msgstr", "msgid_plural")):
+            break
+        head.append(ln)
+    return "\n".join(head) if head and head[0].startswith(("msgid", "msgctxt")) else None
+
+
+def tidy(po: Path) -> int:
+    """Keep the last entry of each msgid (the header, whose msgid is empty, stays first)."""
+    entries = po.read_text(encoding="utf-8").split("\n\n")
+    last = {}
+    for i, entry in enumerate(entries):
+        key = _msgid(entry)
+        if key and key != 'msgid ""':
+            last[key] = i
+    kept = [e for i, e in enumerate(entries) if not ((key := _msgid(e)) and key != 'msgid ""' and last[key] != i)]
+    po.write_text("\n\n".join(kept), encoding="utf-8")
+    return len(entries) - len(kept)
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["tidy"]:
+        for po in catalogs():
+            print(f"{po.relative_to(ROOT)}: {tidy(po)} duplicate(s) dropped")
+        return 0
     if argv[:1] == ["compile"]:
         for po in catalogs():
             po.with_suffix(".mo").write_bytes(compiled(po))

@@ -59,8 +59,8 @@ def test_fresh_package_passes_every_check(package):
 def test_manifest_names_every_file_with_its_digests(package):
     root, folder, _ = package
     listed = {f.get("路径"): f for f in ET.parse(folder / "manifest.xml").getroot().iter(f"{NS}文件")}
-    assert sorted(listed) == sorted(f"editions/{n}/{f}" for n in EDITIONS for f in (f"{n}.pdf", f"{n}.md",
-                                                                                  "metadata.xml"))
+    assert sorted(listed) == sorted(f"editions/{n}/{f}" for n in EDITIONS  # the sample makes DOCX and OFD too
+                                    for f in (f"{n}.pdf", f"{n}.md", f"{n}.docx", f"{n}.ofd", "metadata.xml"))
     for rel, entry in listed.items():
         data = (folder / rel).read_bytes()
         assert entry.get("SHA256") == hashlib.sha256(data).hexdigest()
