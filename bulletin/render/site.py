@@ -13,12 +13,16 @@ from pathlib import Path
 
 from .. import __version__, labels, trace
 from ..errors import BulletinError, Report
+from ..i18n import _
 from ..model import Edition, Publication
 from ..writer import copy_if_changed, write_if_changed
 from . import theme
 
 THUMBS = "thumbs"
 THUMB_WIDTH = 240
+# Files of the theme copied as they are into output/ beside the archive pages (a file of the
+# same name in the workspace's templates/ replaces the theme's, as for a template).
+STATIC = ("search.js",)
 
 
 def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
@@ -96,8 +100,9 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
         report.warning("no feed.xml or sitemap.xml: they need absolute links",
                        hint="set base_url in bulletin.yaml to the address where output/ is published")
     key = hashlib.sha256(json.dumps([__version__, context, base_url, cards], sort_keys=True).encode()).hexdigest()
-    if key == previous and all((out / name).exists() for name in [p[0] for p in pages] + list(feeds)):
+    if key == previous and all((out / name).exists() for name in [p[0] for p in pages] + list(feeds) + list(STATIC)):
         return key
+    copy_static(env, out)
     for name, year, groups in pages:
         heading = words["editions_of_year"].format(year=year) if year else common["archive_title"]
         html = theme.render(env, "archive.html", **common, year=year, years=groups, heading=heading,
@@ -109,6 +114,19 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
                            updated=updated)
         write_if_changed(out / name, xml.encode("utf-8"))
     return key
+
+
+def copy_static(env, out: Path) -> None:
+    """The theme's static files (STATIC), from where the templates come: templates/ first."""
+    import jinja2
+
+    for name in STATIC:
+        try:
+            source = env.loader.get_source(env, name)[0]  # the loader refuses a link out of templates/
+        except jinja2.TemplateNotFound:
+            raise BulletinError(_("the theme has no {name}").format(name=name),
+                                hint=_("reinstall bulletin, or copy the file into templates/")) from None
+        write_if_changed(out / name, source.encode("utf-8"))
 
 
 def write_pages(pub: Publication, listed: list[Edition], out: Path, env, plan, key_of, report: Report) -> None:
