@@ -7,7 +7,6 @@ subfolder and opened from disk.  The search index: see search.py.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 
@@ -17,27 +16,11 @@ from ..i18n import _
 from ..model import Edition, Publication
 from ..writer import copy_if_changed, write_if_changed
 from . import theme
+from .thumbs import THUMBS, thumbnail
 
-THUMBS = "thumbs"
-THUMB_WIDTH = 240
 # Files of the theme copied as they are into output/ beside the archive pages (a file of the
 # same name in the workspace's templates/ replaces the theme's, as for a template).
 STATIC = ("search.js",)
-
-
-def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
-    """Page 1 of a PDF as a PNG, THUMB_WIDTH pixels wide (pypdfium2, no system tools)."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
-    try:
-        page = doc[0]
-        image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
-    finally:
-        doc.close()
-    buf = io.BytesIO()
-    image.save(buf, "PNG")  # optimize=True: 1 % smaller for 3x the time
-    return buf.getvalue(), image.width, image.height
 
 
 def _png_size(path: Path) -> tuple[int, int]:
