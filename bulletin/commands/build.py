@@ -137,7 +137,8 @@ class _Build:
         if not stale:
             return None
         made = formats.order(stale)  # with what they need: an OFD out of date needs the PDF made again
-        printed = html.render(edition, self.ws.publication, self.env, "print") if "pdf" in made else ""
+        printed = html.render(edition, self.ws.publication, self.env, "print") \
+            if any(formats.get(f).print_html for f in made) else ""
         return Job(edition, self.ws.publication, made, printed, self.out, key)
 
     def wanted(self, edition: Edition) -> bool:

@@ -15,3 +15,4 @@ class Format:
     version: str = "1"           # change it to make every output of this format again
     describe: str = ""           # for --help and doctor
     extra: Callable | None = None  # (job, new bytes) -> {path under output/: bytes}: files beside a new output
+    print_html: bool = False     # `make` reads job.html, the print HTML (rendered only for such a format)

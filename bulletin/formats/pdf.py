@@ -21,4 +21,4 @@ def extra(job, data: bytes) -> dict[str, bytes]:
     return {f"{THUMBS}/{job.name}.png": thumbnail(data)[0]}
 
 
-FORMAT = Format("pdf", ".pdf", make, describe="PDF (GB/T 9704 layout)", extra=extra)
+FORMAT = Format("pdf", ".pdf", make, describe="PDF (GB/T 9704 layout)", extra=extra, print_html=True)
