@@ -303,7 +303,8 @@ Notes:
 - (f) starts `bulletin serve` on that archive, waits for its first build, then appends a sentence
   to the issue of (d) and times from the file's close to the moment its PDF's modification time
   changes (polled every 2 ms; the PDF is written whole and renamed over the old one), then waits for
-  the rebuild to end before the next edit. The first edit is not counted. Serve keeps its
+  the rebuild to end before the next edit. A first edit is not counted: serve says it is serving
+  just before its watcher starts, so that edit is saved again until serve reports it. Serve keeps its
   typesetting process between rebuilds, WeasyPrint and the fonts loaded, and rebuilds only the edited
   edition; the time includes watchfiles noticing the change, reading the series (from the parse
   cache but for the edited file), the print HTML, the typesetting and the write. The web page,
