@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and memory of bulletin, measured against pandoc + WeasyPrint in the same run.
 
-    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 7] [--pairs 5]
+    .venv/bin/python benchmarks/run.py [--editions 200] [--small 50] [--repeat 7] [--pairs 5] [--edits 7]
 
 Needs pandoc (apt-get install pandoc).  Writes the figures to benchmarks/README.md.
 Every timing is a whole command in a fresh process, as a user runs it.
@@ -12,12 +12,15 @@ import argparse
 import compileall
 import os
 import platform
+import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +32,7 @@ import synth  # noqa: E402
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}", "PYTHONPATH": str(REPO)}
 CORES = len(os.sched_getaffinity(0))
+KEPT = "<!-- The sections below are written by hand (or by their own scripts): run.py keeps them. -->"
 PANDOC_CSS = """@page { size: A4; margin: 34.3mm 26mm 32.9mm 28mm; }
 html { font-family: "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 29.6pt; }
 body { margin: 0; } p { text-indent: 2em; margin: 0; text-align: justify; }"""
@@ -73,12 +77,86 @@ def median_of(n, fn) -> float:
     return statistics.median(fn() for _ in range(n))
 
 
+EDIT = "\n会议还对下一阶段工作作了具体安排。\n"
+
+
+class Served:
+    """`bulletin serve` running in a workspace, its messages read as they come."""
+
+    def __init__(self, ws: Path):
+        self.proc = subprocess.Popen(bulletin("serve", "--port", "0"), cwd=ws, env={**ENV, "BULLETIN_LANG": "en"},
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.proc.stderr], daemon=True).start()
+
+    def until(self, pattern: str, timeout: float = 900) -> str:
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, end - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"bulletin serve did not say /{pattern}/ in {timeout:.0f} s") from None
+            if re.search(pattern, line):
+                return line
+
+    def settle(self) -> None:
+        """The rebuild is over: skip any message of a second look at the same change."""
+        time.sleep(0.5)
+        while not self.lines.empty():
+            self.lines.get_nowait()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def serve_edits(ws: Path, issue: Path, pdf: Path, edits: int) -> list[float]:
+    """(f): seconds from an edit of `issue` saved to its new PDF on disk, while `bulletin serve`
+    runs with its warm typesetter; a first edit, not counted, makes sure it watches."""
+    served = Served(ws)
+    try:
+        served.until(r"^serving http")  # after the first build
+        # serve says so before its watcher starts: an edit saved in that instant is missed,
+        # so the first edit, not counted, is saved again until serve sees it
+        while True:
+            with issue.open("a", encoding="utf-8") as f:
+                f.write(EDIT)
+            try:
+                served.until(r"^changed: ", timeout=5)
+                break
+            except TimeoutError:
+                continue
+        served.until(r"^built \d+ edition|error")
+        served.settle()
+        times = []
+        for _ in range(edits):
+            before = pdf.stat().st_mtime_ns
+            with issue.open("a", encoding="utf-8") as f:
+                f.write(EDIT)
+            saved = time.perf_counter()
+            while pdf.stat().st_mtime_ns == before:  # a new file is renamed over the old one
+                time.sleep(0.002)
+            times.append(time.perf_counter() - saved)
+            served.until(r"^built \d+ edition|error")
+            served.settle()
+        return times
+    finally:
+        served.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--editions", type=int, default=200)
     ap.add_argument("--small", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=7, help="pairs timed for (a) and (d), runs for (c)")
     ap.add_argument("--pairs", type=int, default=5, help="pairs of cold builds timed for (b)")
+    ap.add_argument("--edits", type=int, default=7, help="edits timed for (f)")
+    ap.add_argument("--note", action="append", default=[], help="a line added to the notes (the machine's load)")
     ap.add_argument("--readme", type=Path, default=HERE / "README.md")
     args = ap.parse_args()
     if not shutil.which("pandoc"):
@@ -117,6 +195,7 @@ def main() -> None:
 
             def cold(jobs):  # one core against all: --jobs 1 held to one core
                 shutil.rmtree(ws / "output", ignore_errors=True)
+                shutil.rmtree(ws / ".bulletin", ignore_errors=True)  # the plan and the parse cache too
                 elapsed, said[jobs] = timed(bulletin("build", "--jobs", str(jobs), "--stats"), ws,
                                             cores=1 if jobs == 1 else None)
                 return elapsed
@@ -144,7 +223,7 @@ def main() -> None:
 
         def edit_and_build(ws):
             with (ws / "issues" / victim.name).open("a", encoding="utf-8") as f:
-                f.write("\n会议还对下一阶段工作作了具体安排。\n")
+                f.write(EDIT)
             return timed(bulletin("build"), ws)[0]
         dpairs = in_turns(args.repeat, lambda: edit_and_build(big), lambda: edit_and_build(alone))
         t_edit = statistics.median(e for e, _ in dpairs)
@@ -156,6 +235,13 @@ def main() -> None:
         # (e) peak memory of a worker, from the parallel build of all editions
         rows.append(("(e) peak memory of a typesetting process", f"{peak} MiB (from --stats of (b), "
                      f"{args.editions} editions)", f"{peak} MiB", "< 400 MiB"))
+
+        # (f) with `bulletin serve` running: an edit saved, to the new PDF on disk
+        pdf = next((alone / "output").glob("*.pdf")).name  # the victim's edition
+        fs = serve_edits(big, big / "issues" / victim.name, big / "output" / pdf, args.edits)
+        rows.append((f"(f) serve: one of {args.editions} edited, to its new PDF", f"median of {args.edits} edits "
+                     f"saved while `bulletin serve` runs (from {min(fs):.2f} to {max(fs):.2f} s)",
+                     f"{statistics.median(fs):.2f} s", "< 0.5 s"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -170,6 +256,7 @@ def report(rows, args) -> None:
     versions = subprocess.run(bulletin("doctor"), env=ENV, capture_output=True, text=True).stdout.splitlines()[0]
     pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     table = "\n".join(f"| {n} | {r} | {t} | {d} |" for n, d, r, t in rows)
+    notes = "".join(f"- {note}\n" for note in args.note)
     text = f"""# Benchmarks
 
 Measured by `benchmarks/run.py`, which generates a synthetic archive (`benchmarks/synth.py`: the
@@ -182,12 +269,13 @@ pandoc with WeasyPrint as its PDF engine, on the same Markdown, in the same run.
 Run it with (pandoc from `apt-get install pandoc`):
 
 ```sh
-make venv && .venv/bin/python benchmarks/run.py    # --editions 200 --small 50 --repeat 7 --pairs 5
+make venv && .venv/bin/python benchmarks/run.py    # --editions 200 --small 50 --repeat 7 --pairs 5 --edits 7
 ```
 
 ## Latest figures
 
 Machine: {CORES} cores ({cpu}), Python {platform.python_version()}, {versions.split(':', 1)[1].strip()}, {pandoc}.
+This run: `--editions {args.editions} --small {args.small} --repeat {args.repeat} --pairs {args.pairs} --edits {args.edits}`.
 
 | measure | ratio or figure | target | detail |
 | --- | --- | --- | --- |
@@ -213,22 +301,20 @@ Notes:
   the web pages, Pagefind) takes turns with the typesetting; on two it runs beside it, which is why a
   ratio can come out above 2.
 - (c) and (d) run on the largest archive after (b); (d) appends a sentence to one issue before each run.
+- (f) starts `bulletin serve` on that archive, waits for its first build, then appends a sentence
+  to the issue of (d) and times from the file's close to the moment its PDF's modification time
+  changes (polled every 2 ms; the PDF is written whole and renamed over the old one), then waits for
+  the rebuild to end before the next edit. A first edit is not counted: serve says it is serving
+  just before its watcher starts, so that edit is saved again until serve reports it. Serve keeps its
+  typesetting process between rebuilds, WeasyPrint and the fonts loaded, and rebuilds only the edited
+  edition; the time includes watchfiles noticing the change, reading the series (from the parse
+  cache but for the edited file), the print HTML, the typesetting and the write. The web page,
+  archive pages and search index of the rebuild come after the PDF and are not in the figure.
 
-## Tagged PDFs: the published edition is, output/ is not
-
-`benchmarks/tagging.py` typesets the print HTML of 8 synthetic editions in one process with
-WeasyPrint's `pdf_tags` off (the edition in `output/` today) and on (the structure tree that
-PDF/UA-1 and PDF/A-3a need), the two as neighbours, which goes first alternating. Measured on
-2026-12-05 (2 cores, WeasyPrint 70.0): tagging costs **1.07 ×** the typesetting time (median of
-7 pairs, from 0.98 to 1.17), +6 ms a page (78 → 84 ms), and **1.01 ×** the file size.
-
-The published edition (`bulletin publish`) is tagged: PDF/A-3a and PDF/UA-1 are what an archive
-and a screen reader need. The edition in `output/` stays untagged: the same words are on the web
-as the HTML edition, which is already checked with axe and is what a screen-reader user opens,
-and 7 % of every build's typesetting would take the cold build of 50 editions (b) from 1.87 ×
-to about 1.75 ×, under its 1.8 × target. Tagging it is one line in `render/pdf.py` (the options
-of an edition without an attachment: `{{"pdf_tags": True}}`) if that judgement changes.
-"""
+{notes}"""
+    old = args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""
+    if KEPT in old:  # the hand-written sections after the marker stay as they are
+        text = text.rstrip("\n") + "\n\n" + old[old.index(KEPT):]
     args.readme.write_text(text, encoding="utf-8")
     print(f"wrote {args.readme}")
 

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from . import records, workspace
+from . import fixity, records, workspace
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .lock import held
@@ -25,10 +25,8 @@ FOOTER_FIELDS = {REVIEW: "reviewer", SIGN_OFF: "issuer"}
 
 def inputs(root: Path, issue: Issue) -> dict[str, str]:
     """The SHA-256 of every file the edition is made from, by path relative to the workspace;
-    for bulletin.yaml, of the settings that reach the edition's page (publish.settings_sha256),
+    for bulletin.yaml, of the settings that reach the edition's page (fixity.settings_sha256),
     so that adding smtp:, signing: or units: does not undo an approval."""
-    from . import publish
-
     out = {}
     for path in [issue.source, *(a.source for a in issue.assets)]:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
@@ -37,7 +35,7 @@ def inputs(root: Path, issue: Issue) -> dict[str, str]:
         except OSError:
             out[rel] = ""  # gone: no approval can match it
     pub = workspace.load_publication(root, Report())
-    out[workspace.CONFIG] = publish.settings_sha256(issue, pub)
+    out[workspace.CONFIG] = fixity.settings_sha256(issue, pub)
     return out
 
 

@@ -30,11 +30,9 @@ from . import __version__, publish, workspace
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Edition, Publication
+from .packaging import MANIFEST, RECORD, REPORT, digests, sm3_available
 from .writer import atomic_write
 
-MANIFEST = "manifest.xml"
-REPORT = "report.txt"
-RECORD = "metadata.xml"
 EDITIONS = "editions"
 NAMESPACE = "urn:bulletin:archive:1"
 OTHER_FORMATS = (".docx", ".ofd")  # published beside the PDF when those formats are on
@@ -47,22 +45,6 @@ class Package:
     editions: list[str]
     files: int
     zip: Path | None = None
-
-
-def sm3_available() -> bool:
-    try:
-        hashlib.new("sm3")
-        return True
-    except ValueError:  # an OpenSSL built without SM3 (some distributions leave it out)
-        return False
-
-
-def digests(data: bytes) -> dict[str, str]:
-    """SHA-256 always; SM3 (GB/T 32905) when this machine's OpenSSL has it (see `bulletin doctor`)."""
-    found = {"SHA256": hashlib.sha256(data).hexdigest()}
-    if sm3_available():
-        found["SM3"] = hashlib.new("sm3", data).hexdigest()
-    return found
 
 
 def sm3_check():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import markdown, yamlsafe
+from . import markdown, workspace, yamlsafe
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Asset, Attachment
@@ -106,3 +106,16 @@ def named_by(issue: Path, text: str) -> set[Path]:
     items = data.get("attachments") if isinstance(data, dict) else None
     return {(issue.parent / item["file"]).resolve() for item in items or ()
             if isinstance(item, dict) and isinstance(item.get("file"), str) and item["file"].lower().endswith(".md")}
+
+
+def issue_files(root: Path, report: Report | None = None) -> list[Path]:
+    """workspace.issue_files less the .md files that an issue names as its attachments (附件):
+    those are typeset inside their issue, not read as issues themselves."""
+    files = workspace.issue_files(root, report)
+    named: set[Path] = set()
+    for path in files:
+        try:
+            named |= named_by(path, path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue  # the issue's own reading reports it
+    return [p for p in files if p.resolve() not in named]

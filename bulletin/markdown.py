@@ -175,6 +175,13 @@ def contents_entry(lines: tuple[str, ...], language: str) -> str:
     return entry.rstrip("！!。") if len(lines) > 1 else entry
 
 
+def _no_title_headings(tokens, where, report: Report) -> None:
+    for t in tokens:
+        if t.type == "heading_open" and t.tag == "h1":
+            report.error(_("a '#' heading in the body; the masthead comes from bulletin.yaml"),
+                         where(t), _("start each article with '##', and its sections with '###'"))
+
+
 def parse_body(body: str, path: Path, line_offset: int, language: str, root: Path,
                report: Report, prefix: str = "") -> tuple[str, tuple[Article, ...], tuple[Asset, ...]]:
     """Split an issue body into (lead HTML, articles, assets).
@@ -207,10 +214,7 @@ def parse_body(body: str, path: Path, line_offset: int, language: str, root: Pat
     tokens, tail = tokens[:tail_at], tokens[tail_at:]
 
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
-    for t in tokens:
-        if t.type == "heading_open" and t.tag == "h1":
-            report.error(_("a '#' heading in the body; the masthead comes from bulletin.yaml"),
-                         where(t), _("start each article with '##', and its sections with '###'"))
+    _no_title_headings(tokens, where, report)
 
     render = _MD.renderer.render
     lead = render(tokens[: starts[0]] if starts else [], _MD.options, env)

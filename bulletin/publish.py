@@ -13,20 +13,20 @@ recomputes every hash and reports any difference.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 import platform
 from pathlib import Path
 
-from . import __version__, fonts, images, numbering, schema, workspace
+from . import __version__, fonts, images, numbering, workspace
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Edition, Issue, Publication
 from .render import html as html_render
 from .render import pdf as pdf_render
 from .render import theme
+from .fixity import recorded_recipients, settings_sha256
 from .writer import atomic_write, copy_if_changed
 
 FOLDER = "published"
@@ -79,24 +79,6 @@ def check_unchanged(issues: list[Issue], root: Path, report: Report, digests: di
                     _("undo the change, or issue it again: bulletin publish {name} --reissue").format(name=name))
                 changed.add(issue.source)
     return changed
-
-
-def recorded_recipients(issue: Issue) -> list[dict]:
-    """The recipients as the edition prints them, in order: each name with its role (主送 main,
-    抄送 cc, or any other list of `Recipients`), so that `send` mails what was published."""
-    return [{"name": name, "role": f.name} for f in dataclasses.fields(issue.recipients)
-            for name in getattr(issue.recipients, f.name)]
-
-
-def settings_sha256(issue: Issue, pub: Publication) -> str:
-    """The settings of bulletin.yaml that reach this edition's page, as the issue resolved them."""
-    page = {"title": issue.title, "publisher": issue.publisher, "language": issue.language,
-            "recipients": recorded_recipients(issue), "theme": pub.theme, "footer": pub.footer,
-            "contents_pages": pub.contents_pages,
-            # (units, scores, approval, signing and retention are not the page's)
-            "extra": {k: v for k, v in pub.extra.items() if k not in (*schema.WORKFLOW_SETTINGS, "signing", "retention")}}
-    text = json.dumps(page, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def inputs(issue: Issue, pub: Publication, root: Path) -> dict:
@@ -221,8 +203,7 @@ def verify(root: Path, report: Report, signed: list | None = None) -> int:
     A signed edition's signature is validated too; `signed` receives (name, Signature) of each."""
     manifest = load_manifest(root)
     records = manifest["editions"]
-    from . import volume
-    volume.verify(root, manifest, report)
+    _verify_volumes(root, manifest, report)
     for name, record in sorted(records.items()):
         if "signature" in record:
             from . import signing
@@ -244,3 +225,16 @@ def verify(root: Path, report: Report, signed: list | None = None) -> int:
 
 def _rel(path: Path, root: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def _verify_volumes(root: Path, manifest: dict, report: Report) -> None:
+    """The published volumes' digests (bulletin volume --publish records them)."""
+    for year, record in sorted(manifest.get("volumes", {}).items()):
+        path = root / record["file"]
+        if not path.is_file():
+            report.error(_("the volume of {year}: {file} is missing").format(year=year, file=record["file"]),
+                         Location(path))
+        elif sha256(path) != record["sha256"]:
+            report.error(_("the volume of {year}: {file} differs from the published file")
+                         .format(year=year, file=record["file"]), Location(path),
+                         _("restore it, or bind it again: bulletin volume {year} --publish").format(year=year))

@@ -62,7 +62,7 @@ def _width(text: str) -> int:
 
 def check(folder: Path) -> list[Line]:
     """Check the package in `folder`; its manifest.xml says what should be there."""
-    from .archival import MANIFEST, REPORT
+    from .packaging import MANIFEST, REPORT
 
     lines: list[Line] = []
     if not (folder / MANIFEST).is_file():  # not a package at all: nothing to check, say what to give
@@ -129,13 +129,13 @@ def _numbering(editions) -> list[Line]:
 
 
 def _digests(data: bytes) -> dict[str, str]:
-    from .archival import digests
+    from .packaging import digests
 
     return digests(data)
 
 
 def _authenticity(folder: Path, listed: dict, here: list[str]) -> list[Line]:
-    from .archival import RECORD
+    from .packaging import RECORD
 
     lines, signed = [], 0
     for rel in here:

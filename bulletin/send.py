@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addressbook, deliveries, i18n, labels, lock, mail, publish, workspace
+from . import addressbook, deliveries, fixity, i18n, labels, lock, mail, publish, workspace
 from .commands.published import read_series
 from .series import select
 from .deliveries import DELIVERED, DEFERRED, IN_FLIGHT, NOT_SENT, REFUSED, UNCERTAIN, DeliveryLog, State
@@ -179,7 +179,7 @@ def recipients_of(record: dict, edition: Edition, book: addressbook.AddressBook,
     Someone named twice gets one copy, under the first role that names them."""
     listed = record.get("recipients")
     if listed is None:  # published before the manifest recorded them: the issue names them
-        listed = publish.recorded_recipients(edition.issue)
+        listed = fixity.recorded_recipients(edition.issue)
         report.warning(_("the manifest does not record to whom {name} was published; sending to the "
                          "recipients its issue names now").format(name=edition.name),
                        Location(publish.manifest_path(book.path.parent)),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import fonts, numbering, plan, workspace
+from . import attachments, fonts, numbering, plan, workspace
 from .cache import ParseCache
 from .errors import BulletinError, Diagnostic, Report
 from .i18n import _
@@ -66,7 +66,7 @@ def survey(root: Path, report: Report) -> Workspace:
     pub = workspace.load_publication(root, report)
     context = hashlib.sha256((root / workspace.CONFIG).read_bytes()).hexdigest() + plan.fonts_fingerprint()
     cache = ParseCache(workspace.state_dir(root), context)
-    return Workspace(root, pub, context, cache, {p: _digest(p, root) for p in workspace.issue_files(root, report)})
+    return Workspace(root, pub, context, cache, {p: _digest(p, root) for p in attachments.issue_files(root, report)})
 
 
 def _digest(path: Path, root: Path) -> str:

@@ -205,16 +205,3 @@ def _record(root: Path, volume: Volume, data: bytes, today: dt.date) -> Path:
     atomic_write(publish.manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                                + "\n").encode("utf-8"))
     return target
-
-
-def verify(root: Path, manifest: dict, report: Report) -> None:
-    """The published volumes' digests (called by publish.verify)."""
-    for year, record in sorted(manifest.get("volumes", {}).items()):
-        path = root / record["file"]
-        if not path.is_file():
-            report.error(_("the volume of {year}: {file} is missing").format(year=year, file=record["file"]),
-                         Location(path))
-        elif publish.sha256(path) != record["sha256"]:
-            report.error(_("the volume of {year}: {file} differs from the published file")
-                         .format(year=year, file=record["file"]), Location(path),
-                         _("restore it, or bind it again: bulletin volume {year} --publish").format(year=year))

@@ -135,20 +135,7 @@ def issue_files(root: Path, report: Report | None = None) -> list[Path]:
                 report.warning(_("'{name}' is not read: issue files end in '.md'").format(name=name),
                                Location(Path(parent) / name),
                                _("rename it to '{name}'").format(name=_issue_name(name)))
-    return sorted(set(found) - _attachments(found))
-
-
-def _attachments(files: list[Path]) -> set[Path]:
-    """The .md files that an issue names as its attachments (附件): not issues themselves."""
-    from .attachments import named_by  # (it reads files through this module)
-
-    named: set[Path] = set()
-    for path in files:
-        try:
-            named |= named_by(path, path.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            continue  # the issue's own reading reports it
-    return {p for p in files if p.resolve() in named}
+    return sorted(found)
 
 
 _TEXT_SUFFIXES = (".txt", ".markdown", ".mdown", ".text")

@@ -75,6 +75,7 @@ class _Build:
         self.todo: set[tuple[str, str]] = set() # (name, key) of the jobs whose results are written
         self.result = BuildResult()
         self.said: set[str] = set()             # the typesetters' own warnings, reported once
+        self.spare: Worker | None = None        # the typesetter forked first, until a pool takes it
 
     def run(self, spare: Worker | None, pool: Pool | None) -> BuildResult:
         from ..render import search
@@ -107,16 +108,24 @@ class _Build:
 
     def start_typesetters(self, spare: Worker | None, pool: Pool | None) -> None:
         """Typesetters for the editions likely to need them, guessed before any parsing:
-        every one when the settings changed, else the issue files not parsed before."""
+        every one when the settings changed, else the issue files not parsed before and the
+        outputs gone from disk.  The first is `spare` if there is one."""
+        self.spare = spare
         if pool is not None:
             self.pool = pool
             return
-        if self.options.force:
+        if self.options.force or not self.plan.outputs:
             expected = len(self.ws.digests)
-        else:
-            expected = sum(1 for p, d in self.ws.digests.items() if not self.ws.cache.has(p, d))
+        else:  # an output deleted (output/ emptied) is as stale as an issue changed
+            expected = sum(1 for p, d in self.ws.digests.items() if not self.ws.cache.has(p, d)) + self.missing()
         if expected and self.formats:
             self.pool, self.own_pool = Pool(min(self.options.jobs or default_jobs(), expected), spare), True
+            self.spare = None
+
+    def missing(self) -> int:
+        """The typeset outputs the plan records whose files are gone."""
+        return sum(1 for name, made in self.plan.outputs.items() for f in self.formats
+                   if f in made and not (self.out / f"{name}{formats.get(f).suffix}").exists())
 
     def key(self, edition: Edition) -> str:
         from .. import approval
@@ -140,7 +149,8 @@ class _Build:
         if not stale:
             return None
         made = formats.order(stale)  # with what they need: an OFD out of date needs the PDF made again
-        printed = html.render(edition, self.ws.publication, self.env, "print") if "pdf" in made else ""
+        printed = html.render(edition, self.ws.publication, self.env, "print") \
+            if any(formats.get(f).print_html for f in made) else ""
         return Job(edition, self.ws.publication, made, printed, self.out, key)
 
     def wanted(self, edition: Edition) -> bool:
@@ -192,7 +202,7 @@ class _Build:
                 todo.append(job)
         wanted = {(j.name, j.key) for j in todo}
         if todo and self.pool is None:  # the guess missed (a PDF was deleted, say)
-            self.pool, self.own_pool = Pool(min(self.options.jobs or default_jobs(), len(todo))), True
+            self.pool, self.own_pool = Pool(min(self.options.jobs or default_jobs(), len(todo)), self.spare), True
         if self.pool is not None:
             self.pool.add([j for j in todo if self.jobs.get(j.name) is not j])
             # longest first, so that the last to finish is a short one and no process idles long at the end

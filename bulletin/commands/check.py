@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import fonts, textcheck, workspace
+from .. import attachments, fonts, textcheck
 from ..errors import Report
 from .published import read_series
 
@@ -20,7 +20,7 @@ class Checked:
 def check(root: Path, report: Report, fix: bool = False, strict: bool = False) -> Checked:
     fixed = []
     if fix:
-        for path in workspace.issue_files(root):
+        for path in attachments.issue_files(root):
             try:
                 count = textcheck.fix_file(path)
             except (OSError, UnicodeDecodeError):

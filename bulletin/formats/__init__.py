@@ -1,10 +1,12 @@
 """The outputs of an edition, registered in one place.
 
-A format is a module here with a `FORMAT`, and one line in `MODULES`.  The
-build asks the registry which formats the workspace chose (`formats:` in
-bulletin.yaml), gives each its own up-to-date key in the plan, and hands
-every typeset format of an out-of-date edition to a typesetting process in
-one job (child.py runs `make`, the formats it needs first).  Nothing in the
+A format is a module here with a `FORMAT = Format(...)` (base.py), and one line
+in `MODULES`.  The module imports base.py, never this registry, which imports
+the module by name when the format is asked for: no cycle.  The build asks
+the registry which formats the workspace chose (`formats:` in bulletin.yaml),
+gives each its own up-to-date key in the plan, and hands every typeset format
+of an out-of-date edition to a typesetting process in one job (child.py runs
+`make`, the formats it needs first).  Nothing in the
 build's control flow names a format, except that the web page ("html") is
 made by the archive stage, in the build's own process, because it links to
 its neighbours.
@@ -12,10 +14,9 @@ its neighbours.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Callable
 
 from ..i18n import _
+from .base import Format  # noqa: F401 - the type, for the callers of the registry
 
 # name -> module under bulletin.formats.  Adding a format: a module with FORMAT, a line here.
 MODULES = {
@@ -25,17 +26,6 @@ MODULES = {
     "ofd": "ofd",
 }
 DEFAULT = ("pdf", "html")
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    suffix: str                  # the file's ending: 2018-02.pdf
-    make: Callable | None        # (job, made so far) -> jobs.Made, in a typesetter; None: made by the archive stage
-    needs: tuple[str, ...] = ()  # formats made first, whose output `make` reads (the OFD reads the PDF)
-    version: str = "1"           # change it to make every output of this format again
-    describe: str = ""           # for --help and doctor
-    extra: Callable | None = None  # (job, new bytes) -> {path under output/: bytes}: files beside a new output
 
 
 def get(name: str) -> Format:

@@ -6,6 +6,6 @@ editions on disk are known, not in a typesetter.
 """
 from __future__ import annotations
 
-from . import Format
+from .base import Format
 
 FORMAT = Format("html", ".html", None, describe="HTML (the edition's page in the web archive)")

@@ -2,7 +2,7 @@
 thumbnail of its first page that the archive shows."""
 from __future__ import annotations
 
-from . import Format
+from .base import Format
 
 
 def make(job, made):
@@ -16,9 +16,9 @@ def make(job, made):
 
 def extra(job, data: bytes) -> dict[str, bytes]:
     """Files made beside a new PDF: page 1 as a PNG for the archive (made here, in parallel)."""
-    from ..render.site import THUMBS, thumbnail
+    from ..render.thumbs import THUMBS, thumbnail
 
     return {f"{THUMBS}/{job.name}.png": thumbnail(data)[0]}
 
 
-FORMAT = Format("pdf", ".pdf", make, describe="PDF (GB/T 9704 layout)", extra=extra)
+FORMAT = Format("pdf", ".pdf", make, describe="PDF (GB/T 9704 layout)", extra=extra, print_html=True)

@@ -7,33 +7,20 @@ subfolder and opened from disk.  The search index: see search.py.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
 
 from .. import __version__, images, labels, trace
 from ..errors import BulletinError, Report
+from ..i18n import _
 from ..model import Edition, Publication
 from ..writer import copy_if_changed, write_if_changed
 from . import theme
+from .thumbs import THUMBS, thumbnail
 
-THUMBS = "thumbs"
-THUMB_WIDTH = 240
-
-
-def thumbnail(pdf: Path | bytes) -> tuple[bytes, int, int]:
-    """Page 1 of a PDF as a PNG, THUMB_WIDTH pixels wide (pypdfium2, no system tools)."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
-    try:
-        page = doc[0]
-        image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
-    finally:
-        doc.close()
-    buf = io.BytesIO()
-    image.save(buf, "PNG")  # optimize=True: 1 % smaller for 3x the time
-    return buf.getvalue(), image.width, image.height
+# Files of the theme copied as they are into output/ beside the archive pages (a file of the
+# same name in the workspace's templates/ replaces the theme's, as for a template).
+STATIC = ("search.js",)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -96,8 +83,9 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
         report.warning("no feed.xml or sitemap.xml: they need absolute links",
                        hint="set base_url in bulletin.yaml to the address where output/ is published")
     key = hashlib.sha256(json.dumps([__version__, context, base_url, cards], sort_keys=True).encode()).hexdigest()
-    if key == previous and all((out / name).exists() for name in [p[0] for p in pages] + list(feeds)):
+    if key == previous and all((out / name).exists() for name in [p[0] for p in pages] + list(feeds) + list(STATIC)):
         return key
+    copy_static(env, out)
     for name, year, groups in pages:
         heading = words["editions_of_year"].format(year=year) if year else common["archive_title"]
         html = theme.render(env, "archive.html", **common, year=year, years=groups, heading=heading,
@@ -109,6 +97,19 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
                            updated=updated)
         write_if_changed(out / name, xml.encode("utf-8"))
     return key
+
+
+def copy_static(env, out: Path) -> None:
+    """The theme's static files (STATIC), from where the templates come: templates/ first."""
+    import jinja2
+
+    for name in STATIC:
+        try:
+            source = env.loader.get_source(env, name)[0]  # the loader refuses a link out of templates/
+        except jinja2.TemplateNotFound:
+            raise BulletinError(_("the theme has no {name}").format(name=name),
+                                hint=_("reinstall bulletin, or copy the file into templates/")) from None
+        write_if_changed(out / name, source.encode("utf-8"))
 
 
 def write_pages(pub: Publication, listed: list[Edition], out: Path, env, plan, key_of, report: Report) -> None:

@@ -21,7 +21,7 @@ from .cjk import keep_last
 EXTRA_CSS = "extra.css"
 # The files no edition (PDF or web page) is made from: the archive's pages, the feed and
 # sitemap, the mail.  A change to one of them makes the archive pages again, never an edition.
-NOT_EDITIONS = frozenset({"archive.html", "archive.css", "_search.html", "feed.xml", "sitemap.xml",
+NOT_EDITIONS = frozenset({"archive.html", "archive.css", "_search.html", "search.js", "feed.xml", "sitemap.xml",
                           "mail.html", "mail.txt", "review.css", "review_mark.svg", "review_diff.html",
                           "volume.html", "volume.css"})
 

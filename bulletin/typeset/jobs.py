@@ -15,7 +15,7 @@ class Job:
     edition: Edition
     publication: Publication
     formats: tuple[str, ...]
-    html: str            # the print HTML the PDF is typeset from (rendered in the build's process)
+    html: str            # the print HTML (rendered in the build's process when a format has print_html; else "")
     out: Path            # output/: an output equal to the file there is reported unchanged
     key: str             # what the edition is made from (plan.py); a result is matched by name and key
 
