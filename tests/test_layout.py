@@ -493,6 +493,8 @@ def test_one_sided_a_footer_alone_is_tightened_or_reported(make_ws):
     first, made, last = edition(n + 3)
     assert first.alone and "国" not in last and made.notes and "版记" in made.notes[0]
     assert not re.search(r"— ?\d+ ?—", last)                            # no page number on it
+    built = run("build", cwd=root, check=True)                           # and the build says so
+    assert re.search(r"issues/2018-01\.md: warning: the footer \(版记\) is alone on the last page", built.stderr)
 
 
 def test_attachment_files_missing_or_outside_are_located_with_a_hint(make_ws):

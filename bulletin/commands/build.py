@@ -256,6 +256,8 @@ class _Build:
             self.report.add(res.problem)
             return False
         written = []
+        for note in {n for made in res.made.values() for n in made.notes}:
+            self.report.warning(note, Location(job.edition.issue.source))
         for name, made in res.made.items():
             path = self.out / f"{job.name}{formats.get(name).suffix}"
             if made.data is not None:  # (the typesetter compared it with the file on disk; we hold the lock)

@@ -11,7 +11,7 @@ def make(job, made):
 
     issue = job.edition.issue
     pdf = pdf_render.render(job.html, base=job.out, root=job.publication.root, source=issue.source)
-    return Made(pdf.data, pdf.pages)
+    return Made(pdf.data, pdf.pages, notes=tuple(pdf.notes))
 
 
 def extra(job, data: bytes) -> dict[str, bytes]:

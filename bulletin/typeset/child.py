@@ -87,10 +87,10 @@ def _compared(job: Job, name: str, made: Made) -> Made:
     path = job.out / f"{job.name}{fmt.suffix}"
     try:
         if path.read_bytes() == made.data:
-            return Made(None, made.pages)
+            return Made(None, made.pages, notes=made.notes)
     except OSError:
         pass
-    return Made(made.data, made.pages, fmt.extra(job, made.data) if fmt.extra else {})
+    return Made(made.data, made.pages, fmt.extra(job, made.data) if fmt.extra else {}, made.notes)
 
 
 def _peak_rss() -> int:

@@ -31,6 +31,7 @@ class Made:
     data: bytes | None               # None: the same bytes as the file on disk
     pages: int = 0
     extra: dict[str, bytes] = field(default_factory=dict)  # files beside it, by path under output/
+    notes: tuple[str, ...] = ()      # warnings about this edition's layout (the 版记 alone on a page)
 
 
 @dataclass(frozen=True)
