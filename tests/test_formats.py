@@ -34,6 +34,10 @@ def test_a_format_added_later_is_made_for_every_edition_and_nothing_else_again(s
     assert (sample_ws / "output" / "2018-02.pdf").stat().st_mtime_ns == pdf
     again = run("build", cwd=sample_ws, check=True)
     assert "nothing changed" in again.stdout + again.stderr
+    config.write_text(re.sub(r"(?m)^formats:.*$", "formats: [pdf, html]", text), encoding="utf-8")
+    run("build", cwd=sample_ws, check=True)
+    assert not list((sample_ws / "output").glob("*.docx"))  # a format taken out: its files go
+    assert (sample_ws / "output" / "2018-02.pdf").stat().st_mtime_ns == pdf
 
 
 def test_an_unknown_format_is_an_error_at_its_line(sample_ws):

@@ -295,6 +295,9 @@ class _Build:
             keep = {e.name for e in final}
             site.remove_editions(self.out, set(self.plan.outputs) - keep)
             self.plan.forget(keep)
+            # a format taken out of bulletin.yaml's formats: its files go (the web page stays)
+            dropped = set(formats.known()) - set(formats.order(pub.formats)) - {"html"}
+            site.remove_formats(self.out, keep, dropped)
         self.plan.inputs = self.inputs
         self.result.built.sort(key=lambda b: (b.edition.issue.date, b.edition.name))
 

@@ -146,6 +146,15 @@ def write_pages(pub: Publication, listed: list[Edition], out: Path, env, plan, k
         trace.event("page", path.name)
 
 
+def remove_formats(out: Path, names: set[str], dropped: set[str]) -> None:
+    """The files of the `dropped` formats of the editions `names`: no longer chosen."""
+    from .. import formats
+
+    for name in names:
+        for fmt in dropped:
+            (out / f"{name}{formats.get(fmt).suffix}").unlink(missing_ok=True)
+
+
 def remove_editions(out: Path, names: set[str]) -> None:
     """Every output of the editions `names` (no longer listed: their issue failed or is
     gone), so that output/ never holds an edition's files without its listing."""
