@@ -94,7 +94,8 @@ def read(ws: Workspace, report: Report, strict: bool = False) -> Iterator[Read]:
             issue, diagnostics = cached
             own = Report(list(diagnostics))
         if strict:
-            own = Report([Diagnostic("error", d.message + " (--strict)", d.location, d.hint) if not d.is_error
+            own = Report([Diagnostic("error", _("{message} (--strict)").format(message=d.message), d.location, d.hint)
+                          if not d.is_error
                           else d for d in own.items])
             issue = None if own.errors else issue
         report.extend(own)
