@@ -173,8 +173,9 @@ def _built(result, report: Report) -> int:
         summary = _("nothing changed: {n} edition(s) up to date").format(n=result.up_to_date)
     if report.errors:
         failed = sorted({display_path(d.location.path) for d in report.errors if d.location})
-        where = f": {', '.join(failed)}" if failed else ""
-        click.echo(_("{summary}; {n} error(s)").format(summary=summary, n=len(report.errors)) + where, err=True)
+        line = (_("{summary}; {n} error(s): {files}") if failed else _("{summary}; {n} error(s)")).format(
+            summary=summary, n=len(report.errors), files=", ".join(failed))
+        click.echo(line, err=True)
         return EXIT_FAILED
     click.echo(summary, err=True)
     return EXIT_OK
@@ -239,9 +240,12 @@ def verify(ctx):
     with _reporting() as report:
         count = verify_published(_root(ctx), report, signed)
     for name, sig in signed:
-        click.echo(_("{name}: signed by {signer} on {when}{stamped}").format(
-            name=name, signer=sig.signer, when=sig.signed_at, stamped=_(" (time-stamped)") if sig.timestamped else "")
-            + (_(": INVALID, {problem}").format(problem=sig.problem) if sig.problem else ""))
+        line = _("{name}: signed by {signer} on {when}").format(name=name, signer=sig.signer, when=sig.signed_at)
+        if sig.timestamped:
+            line = _("{line} (time-stamped)").format(line=line)
+        if sig.problem:
+            line = _("{line}: INVALID, {problem}").format(line=line, problem=sig.problem)
+        click.echo(line)
     if report.errors:
         click.echo(_("{n} difference(s) in {count} published edition(s)").format(
             n=len(report.errors), count=count), err=True)
@@ -326,8 +330,9 @@ def doctor_():
 
     results = doctor.checks()
     for c in results:
-        mark = "ok " if c.ok else (_("MISSING") if c.required else "-- ")
-        click.echo(f"{mark:7} {c.name}: {c.detail}")
+        mark = _("ok") if c.ok else (_("MISSING") if c.required else "--")
+        padding = " " * max(1, 8 - _width(mark))  # Chinese marks are two columns a character
+        click.echo(mark + padding + _("{name}: {detail}").format(name=c.name, detail=c.detail))
         if c.fix:
             click.echo("        " + _("fix: {command}").format(command=c.fix))
     command = doctor.install_command(results)
