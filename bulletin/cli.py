@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -24,7 +25,7 @@ import click
 
 from . import __version__
 from .errors import BulletinError, Report, display_path, is_refusal, os_error
-from .i18n import _
+from .i18n import N_, _
 from .model import KIND_ALIASES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -59,7 +60,100 @@ def _root(ctx: click.Context) -> Path:
     return workspace.find_root(ctx.obj["dir"], search_parents=not ctx.obj["explicit"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+# --help in the user's language: Click translates its own words (Usage:, Options) through
+# gettext; these are the ones it takes as they are, and the lines it measures in characters
+# where a Han character takes two columns.
+_METAVARS = {"integer": N_("INTEGER"), "integer range": N_("INTEGER RANGE"), "text": N_("TEXT")}
+_NO_LINE_START = "，。、；：？！）》」』”’…—,.;:!?)]"  # punctuation that may not begin a line (避头)
+_NO_LINE_END = "（《「『“‘(["  # nor end one (避尾)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, broken at spaces or between Han characters."""
+    lines, line, space = [], "", ""
+    for token in re.findall(r"\s+|[^\s\u2e80-\ufaff\uff00-\uffef]+|\S", text):
+        if token.isspace():
+            space = (" " if "\n" in token else token) if line else ""
+            continue
+        breakable = space or (token[0] not in _NO_LINE_START and line[-1:] not in _NO_LINE_END)
+        if line and breakable and _width(line + space + token) > width:
+            lines.append(line)
+            line = token
+        else:
+            line += space + token
+        space = ""
+    return lines + [line] if line else lines
+
+
+def _first_clause(text: str) -> str | None:
+    """A Chinese help text up to its first 。 or ； outside brackets; None if it has none."""
+    depth = 0
+    for i, ch in enumerate(text.split("\n\n")[0]):
+        depth += (ch in "（(") - (ch in "）)")
+        if ch in "。；" and depth <= 0:
+            return text[:i]
+    return None
+
+
+class _HelpFormatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(" " * self.current_indent + _("{heading}:").format(heading=heading) + "\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        paragraphs = re.split(r"\n\s*\n", text.strip())
+        self.write("\n\n".join("\n".join(indent + line for line in _wrap(p, self.width - self.current_indent))
+                               for p in paragraphs) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first = min(max((_width(term) for term, _d in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            lines = _wrap(text, max(self.width - self.current_indent - first, 20))
+            if _width(term) > first - col_spacing and lines:  # a long term: its text goes below it
+                self.write(indent + term + "\n")
+                term = ""
+            for line in lines or [""]:
+                self.write((indent + term + " " * (first - _width(term)) + line).rstrip() + "\n")
+                term = ""
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and param.type.name in _METAVARS:
+                param.metavar = _(_METAVARS[param.type.name])
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """Click ends the short help at the first '.'; a Chinese text at its first 。 or ；."""
+        first = None if self.short_help else _first_clause(self.help or "")
+        if first:
+            return first
+        text, shorter = super().get_short_help_str(limit), limit
+        while _width(text) > limit and shorter > 20:  # Click counts a Han character as one column
+            shorter -= _width(text) - limit
+            text = super().get_short_help_str(shorter)
+        return text
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", _("COMMAND [ARGS]..."))
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
              help=_("Write, number and typeset a periodic work bulletin (工作简报).\n\n"
                     "A workspace is a folder with bulletin.yaml and issues/*.md; editions are written to "
                     "output/.  Run 'bulletin COMMAND --help' for each command."))
