@@ -69,19 +69,24 @@ _NO_LINE_END = "（《「『“‘(["  # nor end one (避尾)
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` columns, broken at spaces or between Han characters."""
-    lines, line, space = [], "", ""
+    """`text` in lines of at most `width` columns, broken at spaces or between Han characters
+    (a word too long for a line overflows it)."""
+    units, space = [], ""  # (space before, text that may not be broken)
     for token in re.findall(r"\s+|[^\s\u2e80-\ufaff\uff00-\uffef]+|\S", text):
         if token.isspace():
-            space = (" " if "\n" in token else token) if line else ""
-            continue
-        breakable = space or (token[0] not in _NO_LINE_START and line[-1:] not in _NO_LINE_END)
-        if line and breakable and _width(line + space + token) > width:
-            lines.append(line)
-            line = token
+            space = (" " if "\n" in token else token) if units else ""
+        elif units and not space and (token[0] in _NO_LINE_START or units[-1][1][-1] in _NO_LINE_END):
+            units[-1] = (units[-1][0], units[-1][1] + token)
         else:
-            line += space + token
-        space = ""
+            units.append((space, token))
+            space = ""
+    lines, line = [], ""
+    for space, unit in units:
+        if line and _width(line + space + unit) > width:
+            lines.append(line)
+            line = unit
+        else:
+            line += space + unit
     return lines + [line] if line else lines
 
 

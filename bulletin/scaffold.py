@@ -48,12 +48,14 @@ _CONFIG_COMMENTS = {
 
 
 
-def gitignore() -> str:
-    """What version control leaves out: what the tool makes again, and what is not to be shared."""
+def gitignore(language: str = "zh-CN") -> str:
+    """What version control leaves out: what the tool makes again, and what is not to be shared
+    (its comments in the workspace's language, as those of bulletin.yaml)."""
+    t = translator(language)
     return "\n".join([
-        "# " + _("made again by 'bulletin build'"),
+        "# " + t(N_("made again by 'bulletin build'")),
         "output/",
-        "# " + _("review copies, caches, imported contributions: the tool's own; keep published/ in version control"),
+        "# " + t(N_("review copies, caches, imported contributions: the tool's own; keep published/ in version control")),
         ".bulletin/",
         "",
     ])
@@ -117,7 +119,7 @@ def init(folder: Path, title_line: str | None = None, publisher: str | None = No
     first.write_text(issue_text(1, 1, date, language=language), encoding="utf-8")
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text(gitignore(), encoding="utf-8")
+        ignore.write_text(gitignore(language), encoding="utf-8")
         written.append(ignore)
     return written
 
