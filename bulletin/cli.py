@@ -264,7 +264,7 @@ def _built(result, report: Report) -> int:
     """The lines a build prints: what it wrote, and a summary."""
     for b in result.built:
         first, *rest = [display_path(p) for p in b.outputs] or ["-"]
-        click.echo(_("wrote {file} ({n} pages)").format(file=first, n=b.pages) + "".join(f", {r}" for r in rest))
+        click.echo(_listed([_("wrote {file} ({n} pages)").format(file=first, n=b.pages), *rest]))
     summary = _("built {n} edition(s)").format(n=len(result.built))
     if result.up_to_date:
         summary += _("; {n} up to date").format(n=result.up_to_date)
@@ -273,7 +273,7 @@ def _built(result, report: Report) -> int:
     if report.errors:
         failed = sorted({display_path(d.location.path) for d in report.errors if d.location})
         line = (_("{summary}; {n} error(s): {files}") if failed else _("{summary}; {n} error(s)")).format(
-            summary=summary, n=len(report.errors), files=", ".join(failed))
+            summary=summary, n=len(report.errors), files=_listed(failed))
         click.echo(line, err=True)
         return EXIT_FAILED
     click.echo(summary, err=True)
@@ -440,6 +440,14 @@ def doctor_():
         return EXIT_FAILED
     click.echo("\n" + _("everything bulletin needs is installed"))
     return EXIT_OK
+
+
+def _listed(items: list[str]) -> str:
+    """a, b, c (in Chinese a、b、c)."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{items}, {item}").format(items=text, item=item)
+    return text
 
 
 def _say(message: str) -> None:

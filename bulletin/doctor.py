@@ -9,7 +9,7 @@ from .i18n import N_, _
 
 APT = "apt-get install -y"
 # What each font of fonts.ROLES ("body 仿宋") is for, in the user's language.
-_USES = {"body": N_("body text"), "titles": N_("titles"), "headings": N_("headings")}
+_USES = {"body": N_("body"), "titles": N_("titles"), "headings": N_("headings")}
 
 
 @dataclass
@@ -48,9 +48,9 @@ def checks() -> list[Check]:
 
 
 def _role(role: str) -> str:
-    """"body 仿宋" as "body text (仿宋)", or 正文（仿宋） in Chinese."""
+    """"body 仿宋" as it is in English, 正文（仿宋） in Chinese."""
     use, _space, face = role.partition(" ")
-    return _("{use} ({face})").format(use=_(_USES[use]) if use in _USES else use, face=face)
+    return _("{use} {face}").format(use=_(_USES[use]) if use in _USES else use, face=face)
 
 
 def _weasyprint() -> list[Check]:
