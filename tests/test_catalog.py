@@ -240,6 +240,13 @@ def _english_sentences() -> list[str]:
     return sorted(pieces)
 
 
+def test_the_english_of_the_catalog_is_known():
+    """The Chinese tests below look for these pieces: they must not be an empty list."""
+    pieces = _english_sentences()
+    assert "Typeset every edition again, changed or not" in pieces
+    assert "Show this message and exit" in pieces
+
+
 def _columns(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
