@@ -73,6 +73,18 @@ def test_translations_keep_every_placeholder():
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
 
 
+def test_no_message_is_defined_twice():
+    """Babel takes the last of two entries without a word; GNU msgfmt refuses the catalog."""
+    seen, twice = set(), []
+    for entry in PO.read_text(encoding="utf-8").split("\n\n"):
+        found = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
+        if found and found.group(1) != '""\n':
+            if found.group(1) in seen:
+                twice.append(found.group(1).strip())
+            seen.add(found.group(1))
+    assert not twice, twice
+
+
 def _click_messages() -> dict[str, tuple[str, ...]]:
     """Click's own messages, as Babel extracts them from the installed package."""
     found = {}
