@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -24,7 +25,7 @@ import click
 
 from . import __version__
 from .errors import BulletinError, Report, display_path, is_refusal, os_error
-from .i18n import _
+from .i18n import N_, _
 from .model import KIND_ALIASES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -59,7 +60,105 @@ def _root(ctx: click.Context) -> Path:
     return workspace.find_root(ctx.obj["dir"], search_parents=not ctx.obj["explicit"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+# --help in the user's language: Click translates its own words (Usage:, Options) through
+# gettext; these are the ones it takes as they are, and the lines it measures in characters
+# where a Han character takes two columns.
+_METAVARS = {"integer": N_("INTEGER"), "integer range": N_("INTEGER RANGE"), "text": N_("TEXT")}
+_NO_LINE_START = "，。、；：？！）》」』”’…—,.;:!?)]"  # punctuation that may not begin a line (避头)
+_NO_LINE_END = "（《「『“‘(["  # nor end one (避尾)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, broken at spaces or between Han characters
+    (a word too long for a line overflows it)."""
+    units, space = [], ""  # (space before, text that may not be broken)
+    for token in re.findall(r"\s+|[^\s\u2e80-\ufaff\uff00-\uffef]+|\S", text):
+        if token.isspace():
+            space = (" " if "\n" in token else token) if units else ""
+        elif units and not space and (token[0] in _NO_LINE_START or units[-1][1][-1] in _NO_LINE_END):
+            units[-1] = (units[-1][0], units[-1][1] + token)
+        else:
+            units.append((space, token))
+            space = ""
+    lines, line = [], ""
+    for space, unit in units:
+        if line and _width(line + space + unit) > width:
+            lines.append(line)
+            line = unit
+        else:
+            line += space + unit
+    return lines + [line] if line else lines
+
+
+def _first_clause(text: str) -> str | None:
+    """A Chinese help text up to its first 。 or ； outside brackets; None if it has none."""
+    depth = 0
+    for i, ch in enumerate(text.split("\n\n")[0]):
+        depth += (ch in "（(") - (ch in "）)")
+        if ch in "。；" and depth <= 0:
+            return text[:i]
+    return None
+
+
+class _HelpFormatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(" " * self.current_indent + _("{heading}:").format(heading=heading) + "\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        paragraphs = re.split(r"\n\s*\n", text.strip())
+        self.write("\n\n".join("\n".join(indent + line for line in _wrap(p, self.width - self.current_indent))
+                               for p in paragraphs) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first = min(max((_width(term) for term, _d in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            lines = _wrap(text, max(self.width - self.current_indent - first, 20))
+            if _width(term) > first - col_spacing and lines:  # a long term: its text goes below it
+                self.write(indent + term + "\n")
+                term = ""
+            for line in lines or [""]:
+                self.write((indent + term + " " * (first - _width(term)) + line).rstrip() + "\n")
+                term = ""
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and param.type.name in _METAVARS:
+                param.metavar = _(_METAVARS[param.type.name])
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """Click ends the short help at the first '.'; a Chinese text at its first 。 or ；."""
+        first = None if self.short_help else _first_clause(self.help or "")
+        if first:
+            return first
+        text, shorter = super().get_short_help_str(limit), limit
+        while _width(text) > limit and shorter > 20:  # Click counts a Han character as one column
+            shorter -= _width(text) - limit
+            text = super().get_short_help_str(shorter)
+        return text
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", _("COMMAND [ARGS]..."))
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
              help=_("Write, number and typeset a periodic work bulletin (工作简报).\n\n"
                     "A workspace is a folder with bulletin.yaml and issues/*.md; editions are written to "
                     "output/.  Run 'bulletin COMMAND --help' for each command."))
@@ -165,7 +264,7 @@ def _built(result, report: Report) -> int:
     """The lines a build prints: what it wrote, and a summary."""
     for b in result.built:
         first, *rest = [display_path(p) for p in b.outputs] or ["-"]
-        click.echo(_("wrote {file} ({n} pages)").format(file=first, n=b.pages) + "".join(f", {r}" for r in rest))
+        click.echo(_listed([_("wrote {file} ({n} pages)").format(file=first, n=b.pages), *rest]))
     summary = _("built {n} edition(s)").format(n=len(result.built))
     if result.up_to_date:
         summary += _("; {n} up to date").format(n=result.up_to_date)
@@ -173,8 +272,9 @@ def _built(result, report: Report) -> int:
         summary = _("nothing changed: {n} edition(s) up to date").format(n=result.up_to_date)
     if report.errors:
         failed = sorted({display_path(d.location.path) for d in report.errors if d.location})
-        where = f": {', '.join(failed)}" if failed else ""
-        click.echo(_("{summary}; {n} error(s)").format(summary=summary, n=len(report.errors)) + where, err=True)
+        line = (_("{summary}; {n} error(s): {files}") if failed else _("{summary}; {n} error(s)")).format(
+            summary=summary, n=len(report.errors), files=_listed(failed))
+        click.echo(line, err=True)
         return EXIT_FAILED
     click.echo(summary, err=True)
     return EXIT_OK
@@ -239,9 +339,12 @@ def verify(ctx):
     with _reporting() as report:
         count = verify_published(_root(ctx), report, signed)
     for name, sig in signed:
-        click.echo(_("{name}: signed by {signer} on {when}{stamped}").format(
-            name=name, signer=sig.signer, when=sig.signed_at, stamped=_(" (time-stamped)") if sig.timestamped else "")
-            + (_(": INVALID, {problem}").format(problem=sig.problem) if sig.problem else ""))
+        line = _("{name}: signed by {signer} on {when}").format(name=name, signer=sig.signer, when=sig.signed_at)
+        if sig.timestamped:
+            line = _("{line} (time-stamped)").format(line=line)
+        if sig.problem:
+            line = _("{line}: INVALID, {problem}").format(line=line, problem=sig.problem)
+        click.echo(line)
     if report.errors:
         click.echo(_("{n} difference(s) in {count} published edition(s)").format(
             n=len(report.errors), count=count), err=True)
@@ -326,8 +429,9 @@ def doctor_():
 
     results = doctor.checks()
     for c in results:
-        mark = "ok " if c.ok else (_("MISSING") if c.required else "-- ")
-        click.echo(f"{mark:7} {c.name}: {c.detail}")
+        mark = _("ok") if c.ok else (_("MISSING") if c.required else "--")
+        padding = " " * max(1, 8 - _width(mark))  # Chinese marks are two columns a character
+        click.echo(mark + padding + _("{name}: {detail}").format(name=c.name, detail=c.detail))
         if c.fix:
             click.echo("        " + _("fix: {command}").format(command=c.fix))
     command = doctor.install_command(results)
@@ -336,6 +440,14 @@ def doctor_():
         return EXIT_FAILED
     click.echo("\n" + _("everything bulletin needs is installed"))
     return EXIT_OK
+
+
+def _listed(items: list[str]) -> str:
+    """a, b, c (in Chinese a、b、c)."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{items}, {item}").format(items=text, item=item)
+    return text
 
 
 def _say(message: str) -> None:

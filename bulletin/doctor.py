@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import fonts
-from .i18n import _
+from .i18n import N_, _
 
 APT = "apt-get install -y"
+# What each font of fonts.ROLES ("body 仿宋") is for, in the user's language.
+_USES = {"body": N_("body"), "titles": N_("titles"), "headings": N_("headings")}
 
 
 @dataclass
@@ -29,6 +31,7 @@ def checks() -> list[Check]:
         results.append(Check(_("fonts"), False, _("fc-list (fontconfig) is not installed"), f"{APT} fontconfig"))
         return results
     for (role, preferred, free, how), (_r, face, substitute) in zip(fonts.ROLES, fonts.in_use()):
+        role = _role(role)
         if face is None:
             results.append(Check(_("font for {role}").format(role=role), False,
                                  _("neither {face} nor {free} is installed").format(
@@ -38,10 +41,16 @@ def checks() -> list[Check]:
                                  _("{face} (in place of {wanted})").format(face=face, wanted=preferred[0])
                                  if substitute else face))
     for role, face, how in fonts.missing_free_face():
-        results.append(Check(_("free face for {role}").format(role=role), False,
+        results.append(Check(_("free face for {role}").format(role=_role(role)), False,
                              _("{face} is not installed; a fallback face stands in").format(face=face),
                              how, required=False))
     return results
+
+
+def _role(role: str) -> str:
+    """"body 仿宋" as it is in English, 正文（仿宋） in Chinese."""
+    use, _space, face = role.partition(" ")
+    return _("{use} {face}").format(use=_(_USES[use]) if use in _USES else use, face=face)
 
 
 def _weasyprint() -> list[Check]:

@@ -51,11 +51,17 @@ class Diagnostic:
         return self.severity == "error"
 
     def format(self, relative_to: Path | None = None) -> str:
+        """`path:line:col: error: message` and an indented hint, in the user's language
+        (formatted when shown, so the words follow the language chosen for the command)."""
         where = f"{self.location.shown(relative_to)}: " if self.location else ""
-        text = f"{where}{self.severity}: {self.message}"
+        text = where + _(_SEVERITY.get(self.severity, _SEVERITY["error"])).format(message=self.message)
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += "\n  " + _("hint: {hint}").format(hint=self.hint)
         return text
+
+
+# The words of a diagnostic; its severity stays "error" or "warning" in the data.
+_SEVERITY = {"error": N_("error: {message}"), "warning": N_("warning: {message}")}
 
 
 class BulletinError(Exception):

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import trace
+from .i18n import _
 
 
 @contextmanager
@@ -31,7 +32,7 @@ def held(path: Path, on_busy):
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EAGAIN):
                 raise
-            on_busy(os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process")
+            on_busy(os.pread(fd, 32, 0).decode(errors="replace").strip() or "?")  # ?: pid not yet written
             fcntl.lockf(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -43,4 +44,4 @@ def held(path: Path, on_busy):
 
 def workspace_lock(output: Path, on_wait=lambda message: None):
     return held(output / ".lock", lambda pid: on_wait(
-        f"another build of this workspace is running (pid {pid}); waiting for it to finish"))
+        _("another build of this workspace is running (pid {pid}); waiting for it to finish").format(pid=pid)))

@@ -48,12 +48,14 @@ _CONFIG_COMMENTS = {
 
 
 
-def gitignore() -> str:
-    """What version control leaves out: what the tool makes again, and what is not to be shared."""
+def gitignore(language: str = "zh-CN") -> str:
+    """What version control leaves out: what the tool makes again, and what is not to be shared
+    (its comments in the workspace's language, as those of bulletin.yaml)."""
+    t = translator(language)
     return "\n".join([
-        "# " + _("made again by 'bulletin build'"),
+        "# " + t(N_("made again by 'bulletin build'")),
         "output/",
-        "# " + _("review copies, caches, imported contributions: the tool's own; keep published/ in version control"),
+        "# " + t(N_("review copies, caches, imported contributions: the tool's own; keep published/ in version control")),
         ".bulletin/",
         "",
     ])
@@ -117,7 +119,7 @@ def init(folder: Path, title_line: str | None = None, publisher: str | None = No
     first.write_text(issue_text(1, 1, date, language=language), encoding="utf-8")
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text(gitignore(), encoding="utf-8")
+        ignore.write_text(gitignore(language), encoding="utf-8")
         written.append(ignore)
     return written
 
@@ -178,17 +180,18 @@ def plan_issue(root: Path, date: dt.date, kind: str, report: Report, body: str |
         report.add(diagnostic)
     if series.failed:
         raise BulletinError(
-            f"{len(series.failed)} issue file(s) have errors, so the next number is uncertain",
-            hint="fix them first ('bulletin check' lists them)")
+            _("{n} issue file(s) have errors, so the next number is uncertain").format(n=len(series.failed)),
+            hint=_("fix them first ('bulletin check' lists them)"))
     number, total = numbering.next_numbers(series.issues, date, kind)
     pub = series.publication
     recips = pub.recipients.as_dict()  # every tier bulletin.yaml gives, in print order
     path = root / workspace.ISSUES / numbering.issue_file_name(date, number, kind)
     if path.exists():
-        raise BulletinError(f"{path.name} exists already", Location(path),
-                            "rename it to match its numbers, or pass another --date")
+        raise BulletinError(_("{name} exists already").format(name=path.name), Location(path),
+                            _("rename it to match its numbers, or pass another --date"))
     later = [i for i in series.issues if i.kind == kind and i.date > date and i.year == date.year]
     if later:
-        report.warning(f"{numbering.edition(later[0]).name} is dated after {date}; the new issue "
-                       "takes the next number, not its place by date", Location(later[0].source))
+        report.warning(_("{name} is dated after {date}; the new issue takes the next number, not its place "
+                         "by date").format(name=numbering.edition(later[0]).name, date=date),
+                       Location(later[0].source))
     return path, issue_text(number, total, date, kind, recips, body, pub.language)

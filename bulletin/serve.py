@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from . import workspace
+from .i18n import _
 
 EVENTS = "/__bulletin/events"
 _RELOAD = (b'<script>new EventSource("' + EVENTS.encode() +
@@ -91,7 +92,7 @@ def serve(root: Path, port: int, rebuild, say) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    say(_("serving {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{server.server_address[1]}/"))
     watched = [p for p in (root / workspace.CONFIG, root / workspace.ISSUES, workspace.templates_dir(root))
                if p.exists()]
     stop = threading.Event()
@@ -102,7 +103,7 @@ def serve(root: Path, port: int, rebuild, say) -> None:
                        if not Path(p).name.startswith(".") and (Path(p).exists() or p.endswith(".md"))}
             if not changed:
                 continue
-            say(f"changed: {', '.join(sorted(p.name for p in changed))}; rebuilding")
+            say(_("changed: {names}; rebuilding").format(names=", ".join(sorted(p.name for p in changed))))
             rebuild(changed)
             generation.bump()
     finally:
