@@ -30,7 +30,7 @@ from . import __version__, publish, workspace
 from .errors import BulletinError, Location, Report
 from .i18n import _
 from .model import Edition, Publication
-from .packaging import MANIFEST, RECORD, REPORT, digests, sm3_available
+from .packaging import MANIFEST, RECORD, REPORT, digests
 from .writer import atomic_write
 
 EDITIONS = "editions"
@@ -45,17 +45,6 @@ class Package:
     editions: list[str]
     files: int
     zip: Path | None = None
-
-
-def sm3_check():
-    """For `bulletin doctor`: whether archive packages can carry SM3 digests."""
-    from .doctor import Check
-
-    if sm3_available():
-        return Check("SM3", True, _("SM3 digests for archive packages (OpenSSL)"), required=False)
-    return Check("SM3", False, _("OpenSSL has no SM3: archive packages carry SHA-256 digests only"),
-                 _("use a Python built with an OpenSSL that has SM3 (OpenSSL 1.1.1 or later, SM3 enabled)"),
-                 required=False)
 
 
 def make(root: Path, year: int, report: Report, out: Path | None = None, make_zip: bool = False) -> Package | None:

@@ -203,7 +203,7 @@ def init(ctx, folder, title, publisher, language):
                       "occasion. Each kind has its own numbering."))
 @click.pass_context
 def new(ctx, date_text, kind):
-    from . import scaffold
+    from .commands.new import new_issue
 
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
@@ -211,7 +211,7 @@ def new(ctx, date_text, kind):
         raise click.BadParameter(_("'{text}' is not a date written YYYY-MM-DD").format(text=date_text),
                                  param_hint="--date")
     with _reporting() as report:
-        path = scaffold.new_issue(_root(ctx), date, KIND_ALIASES[kind], report)
+        path = new_issue(_root(ctx), date, KIND_ALIASES[kind], report)
     click.echo(display_path(path))
 
 

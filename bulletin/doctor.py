@@ -24,8 +24,8 @@ class Check:
 def checks() -> list[Check]:
     results = _weasyprint()
     results.append(_pagefind())
-    from .archival import sm3_check
-    results.append(sm3_check())
+    results.append(_sm3())
+    results.append(_libreoffice())
     families = fonts.families()
     if families is None:
         results.append(Check(_("fonts"), False, _("fc-list (fontconfig) is not installed"), f"{APT} fontconfig"))
@@ -108,3 +108,25 @@ def install_command(results: list[Check]) -> str | None:
     apt = sorted({c.fix.replace(APT, "").strip() for c in missing if c.fix.startswith(APT)})
     other = sorted({c.fix for c in missing if c.fix and not c.fix.startswith(APT)})
     return " && ".join(([f"sudo {APT} {' '.join(apt)}"] if apt else []) + other)
+
+
+def _sm3() -> Check:
+    """For `bulletin doctor`: whether archive packages can carry SM3 digests."""
+    from .packaging import sm3_available
+
+    if sm3_available():
+        return Check("SM3", True, _("SM3 digests for archive packages (OpenSSL)"), required=False)
+    return Check("SM3", False, _("OpenSSL has no SM3: archive packages carry SHA-256 digests only"),
+                 _("use a Python built with an OpenSSL that has SM3 (OpenSSL 1.1.1 or later, SM3 enabled)"),
+                 required=False)
+
+
+def _libreoffice() -> Check:
+    """Optional: 'bulletin import' of .doc, .wps, .rtf, .odt and EMF/WMF pictures needs it."""
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return Check("LibreOffice", True, found, required=False)
+    return Check("LibreOffice", False, _("not installed: 'bulletin import' takes .docx only, not .doc, .wps, "
+                                         ".rtf or .odt"), f"{APT} libreoffice-writer-nogui", required=False)

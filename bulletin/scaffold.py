@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import i18n, numbering, workspace
-from .errors import BulletinError, Location, Report
+from .errors import BulletinError
 from .i18n import N_, _
 from .model import REGULAR
 
@@ -160,38 +160,3 @@ def issue_text(number: int, total: int | None, date: dt.date, kind: str = REGULA
         lines.append(dumped.rstrip("\n"))
     lines.append("---")
     return "\n".join(lines) + "\n" + (body_text(language) if body is None else body)
-
-
-def new_issue(root: Path, date: dt.date, kind: str, report: Report) -> Path:
-    """Write the next issue file, numbered from the existing ones; return its path."""
-    path, text = plan_issue(root, date, kind, report)
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def plan_issue(root: Path, date: dt.date, kind: str, report: Report, body: str | None = None) -> tuple[Path, str]:
-    """The path and text of the next issue file, numbered from the existing ones; nothing written."""
-    from .commands.published import read_series  # (reading issues checks them for `placeholders`)
-
-    read = Report()  # the other issues' warnings are check's to say, not new's
-    series = read_series(root, read)
-    for diagnostic in read.errors:
-        report.add(diagnostic)
-    if series.failed:
-        raise BulletinError(
-            _("{n} issue file(s) have errors, so the next number is uncertain").format(n=len(series.failed)),
-            hint=_("fix them first ('bulletin check' lists them)"))
-    number, total = numbering.next_numbers(series.issues, date, kind)
-    pub = series.publication
-    recips = pub.recipients.as_dict()  # every tier bulletin.yaml gives, in print order
-    path = root / workspace.ISSUES / numbering.issue_file_name(date, number, kind)
-    if path.exists():
-        raise BulletinError(_("{name} exists already").format(name=path.name), Location(path),
-                            _("rename it to match its numbers, or pass another --date"))
-    later = [i for i in series.issues if i.kind == kind and i.date > date and i.year == date.year]
-    if later:
-        report.warning(_("{name} is dated after {date}; the new issue takes the next number, not its place "
-                         "by date").format(name=numbering.edition(later[0]).name, date=date),
-                       Location(later[0].source))
-    return path, issue_text(number, total, date, kind, recips, body, pub.language)

@@ -84,7 +84,7 @@ def import_files(root: Path, paths: list[Path], into: str | None = None, source:
 def _target(root: Path, into: str | None, today: dt.date, report: Report) -> _Target | None:
     """The issue the articles go to: an edition's file, or a new one planned (not written)."""
     from ..commands.published import read_series
-    from ..scaffold import plan_issue
+    from ..commands.new import plan_issue
     from ..series import select
 
     if into is None:

@@ -80,8 +80,8 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
     pages = [("index.html", None, list(years.items()))] + [(f"{y}.html", y, [(y, years[y])]) for y in all_years]
     feeds = ("feed.xml", "sitemap.xml") if base_url else ()
     if cards and not base_url:
-        report.warning("no feed.xml or sitemap.xml: they need absolute links",
-                       hint="set base_url in bulletin.yaml to the address where output/ is published")
+        report.warning(_("no feed.xml or sitemap.xml: they need absolute links"),
+                       hint=_("set base_url in bulletin.yaml to the address where output/ is published"))
     key = hashlib.sha256(json.dumps([__version__, context, base_url, cards], sort_keys=True).encode()).hexdigest()
     if key == previous and all((out / name).exists() for name in [p[0] for p in pages] + list(feeds) + list(STATIC)):
         return key
