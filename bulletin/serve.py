@@ -92,12 +92,18 @@ def serve(root: Path, port: int, rebuild, say) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(_("serving {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{server.server_address[1]}/"))
     watched = [p for p in (root / workspace.CONFIG, root / workspace.ISSUES, workspace.templates_dir(root))
                if p.exists()]
     stop = threading.Event()
     try:
-        for changes in watch(*watched, stop_event=stop, raise_interrupt=False):
+        said = False
+        # the first (empty) yield comes once the watcher runs: from then on every edit is seen,
+        # so only then does serve say it is serving
+        for changes in watch(*watched, stop_event=stop, raise_interrupt=False, yield_on_timeout=True,
+                             rust_timeout=200):
+            if not said:
+                say(_("serving {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{server.server_address[1]}/"))
+                said = True
             # editors' swap and temporary files come and go; a deleted issue counts
             changed = {Path(p) for _, p in changes
                        if not Path(p).name.startswith(".") and (Path(p).exists() or p.endswith(".md"))}

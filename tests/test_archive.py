@@ -214,7 +214,7 @@ def test_serve_rebuilds_and_reloads(tmp_path):
     import time
     import urllib.request
     root = copy_sample(tmp_path / "ws")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BULLETIN_LANG": "en"}
     proc = subprocess.Popen([sys.executable, "-m", "bulletin", "serve", "--port", "0"], cwd=root, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

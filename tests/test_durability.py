@@ -139,7 +139,7 @@ def test_a_second_build_waits_for_the_first(sample_ws, tmp_path):
     first = Traced(["build"], sample_ws, tmp_path / "first.trace", stop="locked")
     event = first.next()
     assert event[1] == "locked"  # the first holds the lock, stopped
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BULLETIN_LANG": "en"}
     second = subprocess.Popen([*BULLETIN, "build"], cwd=sample_ws, env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     said = second.stderr.readline()  # blocks until the second has something to say
