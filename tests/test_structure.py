@@ -125,3 +125,23 @@ def test_no_function_longer_than_60_lines():
     assert not over, "functions over %d lines: %s" % (LONGEST, ", ".join(f"{k} ({v})" for k, v in sorted(over.items())))
     no_longer = ALLOWED_LONG - set(long)
     assert not no_longer, f"no longer too long, take them off ALLOWED_LONG: {sorted(no_longer)}"
+
+
+def test_no_function_hides_the_translation_function():
+    """`x, _, _ = f()` in a function that also calls `_("...")` makes `_` local to it: the
+    message raises UnboundLocalError instead of being shown (it happened, in site.py)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            scoped = {id(n) for c in ast.walk(func) if isinstance(c, (ast.ListComp, ast.SetComp, ast.DictComp,
+                                                                      ast.GeneratorExp))
+                      for n in ast.walk(c)}
+            binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)
+                        and id(n) not in scoped for n in ast.walk(func))
+            calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
+                        for n in ast.walk(func))
+            if binds and calls:
+                found.append(f"{path.relative_to(REPO)}:{func.lineno} {func.name}")
+    assert not found, found

@@ -60,7 +60,7 @@ def write_site(pub: Publication, editions: list[Edition], out: Path, env, report
         pdf = out / edition.pdf_name
         thumb = out / THUMBS / f"{edition.name}.png"
         if not thumb.exists() or thumb.stat().st_mtime < pdf.stat().st_mtime:
-            data, _, _ = thumbnail(pdf)  # the workers make them; this is for a PDF without one
+            data, _w, _h = thumbnail(pdf)  # the workers make them; this is for a PDF without one
             write_if_changed(thumb, data)
         cards.append(card(edition, _png_size(thumb)))
     cards.sort(key=lambda c: (c["date"], c["name"]), reverse=True)
