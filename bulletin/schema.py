@@ -170,7 +170,7 @@ def name_list(name: str, value: Any, where: Location, report: Report) -> tuple[s
 
 def format_list(name: str, value: Any, where: Location, report: Report) -> tuple[str, ...]:
     """The outputs of each edition (formats/__init__.py registers them)."""
-    from . import formats
+    from .formats import base as formats
 
     names = name_list(name, value, where, report)
     unknown = formats.check_names(names)

@@ -15,17 +15,8 @@ from __future__ import annotations
 
 import importlib
 
-from ..i18n import _
-from .base import Format  # noqa: F401 - the type, for the callers of the registry
-
-# name -> module under bulletin.formats.  Adding a format: a module with FORMAT, a line here.
-MODULES = {
-    "pdf": "pdf",
-    "html": "html",
-    "docx": "docx",
-    "ofd": "ofd",
-}
-DEFAULT = ("pdf", "html")
+# the type, and the names (which schema.py reads from base.py without importing a format)
+from .base import DEFAULT, MODULES, Format, check_names, unknown_hint  # noqa: F401
 
 
 def get(name: str) -> Format:
@@ -34,11 +25,6 @@ def get(name: str) -> Format:
 
 def known() -> tuple[str, ...]:
     return tuple(MODULES)
-
-
-def check_names(names) -> list[str]:
-    """The names in `names` that are no format (for the schema's message)."""
-    return [n for n in names if n not in MODULES]
 
 
 def order(names) -> tuple[str, ...]:
@@ -60,7 +46,3 @@ def order(names) -> tuple[str, ...]:
 def typeset(names) -> tuple[str, ...]:
     """Of `names` (and what they need), those made in a typesetting process, in order."""
     return tuple(n for n in order(names) if get(n).make is not None)
-
-
-def unknown_hint() -> str:
-    return _("the formats are: {names}").format(names=", ".join(MODULES))

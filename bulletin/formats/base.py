@@ -5,6 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..i18n import _
+
+# name -> module under bulletin.formats.  Adding a format: a module with FORMAT, a line here.
+# (Here, not in the registry, so that schema.py checks the names without importing a format.)
+MODULES = {
+    "pdf": "pdf",
+    "html": "html",
+    "docx": "docx",
+    "ofd": "ofd",
+}
+DEFAULT = ("pdf", "html")
+
+
+def check_names(names) -> list[str]:
+    """The names in `names` that are no format (for the schema's message)."""
+    return [n for n in names if n not in MODULES]
+
+
+def unknown_hint() -> str:
+    return _("the formats are: {names}").format(names=", ".join(MODULES))
+
 
 @dataclass(frozen=True)
 class Format:

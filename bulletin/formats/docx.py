@@ -2,7 +2,7 @@
 offices that are asked for "the Word version"."""
 from __future__ import annotations
 
-from . import Format
+from .base import Format
 
 
 def make(job, made):

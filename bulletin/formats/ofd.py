@@ -2,7 +2,7 @@
 text, fonts and rules are where the PDF has them."""
 from __future__ import annotations
 
-from . import Format
+from .base import Format
 
 
 def make(job, made):
