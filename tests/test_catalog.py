@@ -132,11 +132,10 @@ ALLOWED = {
     # names of programs: the same in every language
     ("bulletin/doctor.py", "'Pango'"),
     ("bulletin/doctor.py", "f'Pango {pdf.pango_version()}, WeasyPrint {VERSION}'"),
-    ("bulletin/archival.py", "'SM3'"),
+    ("bulletin/doctor.py", "'SM3'"),
+    ("bulletin/doctor.py", "'LibreOffice'"),
     # a command line to type, as the hint of a message that is itself translated
     ("bulletin/send.py", "f'bulletin publish {edition.name}'"),
-    # an option's name, appended to a message that is itself translated
-    ("bulletin/series.py", "' (--strict)'"),
 }
 
 

@@ -410,7 +410,7 @@ def test_report_in_chinese(make_ws, tmp_path):
     finally:
         i18n.set_language("en")
     assert result.path is not None and not report.errors
-    assert any(line.startswith("来稿.docx:段落2: warning: “一、基本情况”") for line in lines), lines
+    assert any(line.startswith("来稿.docx:段落2: 警告：“一、基本情况”") for line in lines), lines
 
 
 def test_odt_through_libreoffice(make_ws, tmp_path):

@@ -77,7 +77,7 @@ def test_verify_after_a_published_file_was_altered(published, tmp_path):
     page.write_bytes(page.read_bytes() + b"<!-- edited by hand -->")
     proc = run("verify", cwd=root, env=ZH)
     assert_chinese(proc, "published/2018-01.html 与印发时的文件不一致", "请恢复该文件",
-                   "1 期已印发简报中有 1 处不一致")
+                   "已印发的1期中有1处不一致")
 
 
 def test_send_without_smtp_settings(published):
