@@ -55,7 +55,10 @@ def mounted(tmp_path):
     root = copy_sample(tmp_path / "ws")
     out = root / "output"
     out.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(out)], check=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(out)], capture_output=True,
+                             text=True)
+    if mounted.returncode != 0:  # root in a container without the right to mount
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
         run("build", cwd=root, check=True)
         yield root
