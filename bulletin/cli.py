@@ -492,9 +492,15 @@ def import_(ctx, files, into, source, author):
 def copies(ctx, issue, count, first):
     from .copies import write_copies
 
+    live = sys.stderr.isatty()
+
+    def progress(done, total):  # one line rewritten on a terminal; none in a log
+        if live:
+            click.echo("\r" + _("copy {done} of {total}").format(done=done, total=total), err=True,
+                       nl=done == total)
+
     with _reporting() as report:
-        made = write_copies(_root(ctx), issue, count, report, first=first,
-                            progress=lambda done, total: _say(_("copy {done} of {total}").format(done=done, total=total)))
+        made = write_copies(_root(ctx), issue, count, report, first=first, progress=progress)
     if made is None:
         return EXIT_FAILED
     click.echo(_("wrote {path}").format(path=display_path(made.pdf)))
