@@ -245,6 +245,23 @@ def attachments(name: str, value: Any, where: Location, report: Report) -> tuple
     return tuple(out)
 
 
+def _settings(name: str, value: dict, where: Location, report: Report, spec: dict) -> dict[str, Any]:
+    """The keys of a settings mapping (smtp:, mail:, signing:) checked by `spec`, each problem
+    at its own line; an unknown key with a did-you-mean."""
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        loc = Location(where.path, *value.where[key])
+        if key not in spec:
+            report.error(_("unknown setting '{name}.{key}'").format(name=name, key=key), loc,
+                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
+            continue
+        try:
+            out[key] = spec[key](f"{name}.{key}", item)
+        except Invalid as exc:
+            report.error(exc.message, loc, exc.hint)
+    return out
+
+
 def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dict[str, Any]:
     """smtp: host, port, security (starttls or ssl), user, from, per_recipient, cafile, retries, retry_delay,
     retry_for (the most seconds spent retrying temporary refusals)."""
@@ -256,17 +273,7 @@ def smtp_settings(name: str, value: Any, where: Location, report: Report) -> dic
         "retries": number_between(0, 10, whole=True), "retry_delay": number_between(0, 600),
         "retry_for": number_between(0, 3600),
     }
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        loc = Location(where.path, *value.where[key])
-        if key not in spec:
-            report.error(_("unknown setting '{name}.{key}'").format(name=name, key=key), loc,
-                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
-            continue
-        try:
-            out[key] = spec[key](f"smtp.{key}", item)
-        except Invalid as exc:
-            report.error(exc.message, loc, exc.hint)
+    out = _settings(name, value, where, report, spec)
     for key in ("host", "from"):
         if key not in value:
             report.error(_("'{name}' has no '{key}'").format(name=name, key=key), where,
@@ -290,18 +297,7 @@ def mail_settings(name: str, value: Any, where: Location, report: Report) -> dic
                       .format(name=name))
     spec = {"signature": text, "read_receipt": flag, "max_attachment_mb": number_between(0.1, 1000),
             "cc_roles": role_list}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        loc = Location(where.path, *value.where[key])
-        if key not in spec:
-            report.error(_("unknown setting '{name}.{key}'").format(name=name, key=key), loc,
-                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
-            continue
-        try:
-            out[key] = spec[key](f"{name}.{key}", item)
-        except Invalid as exc:
-            report.error(exc.message, loc, exc.hint)
-    return out
+    return _settings(name, value, where, report, spec)
 
 
 def scores(name: str, value: Any, where: Location, report: Report) -> dict[str, float]:
@@ -351,17 +347,7 @@ def signing_settings(name: str, value: Any, where: Location, report: Report) -> 
         raise Invalid(_("'{name}' must be a mapping (certificate, seal, timestamp_url)").format(name=name),
                       _("for example: signing: {{certificate: office.p12, seal: seal.png}}"))
     spec = {"certificate": workspace_path, "seal": workspace_path, "timestamp_url": _http_url}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        loc = Location(where.path, *value.where[key])
-        if key not in spec:
-            report.error(_("unknown setting 'signing.{key}'").format(key=key), loc,
-                         _suggest(key, spec) or _("settings: {names}").format(names=", ".join(spec)))
-            continue
-        try:
-            out[key] = spec[key](f"signing.{key}", item)
-        except Invalid as exc:
-            report.error(exc.message, loc, exc.hint)
+    out = _settings(name, value, where, report, spec)
     for key in ("certificate", "seal"):
         if key not in value:
             report.error(_("'signing' has no '{key}'").format(key=key), where,
