@@ -38,20 +38,16 @@ class ReviewCopy:
 
 def review(root: Path, selector: str, report: Report, now: dt.datetime | None = None) -> ReviewCopy | None:
     """Write the review copy and the diff of one edition; None if the issue has errors."""
-    from .commands.published import read_series
-    from .series import select
+    from .commands.published import one_edition
     from .render import html as html_render
     from .render import pdf as pdf_render
     from .render import theme
 
-    series = read_series(root, report, reissuing=selector)
-    chosen = select(series, (selector,), report)
-    if len(chosen) != 1:
-        if not report.errors:
-            report.error(_("'{selector}' names {n} issues; name one edition, e.g. 2018-02").format(
-                selector=selector, n=len(chosen)))
+    found = one_edition(root, selector, report, reissuing=selector)
+    if found is None:
         return None
-    edition, pub = chosen[0], series.publication
+    series, edition = found
+    pub = series.publication
     now = now or dt.datetime.now().astimezone()
     folder = records.review_dir(root)
     env = theme.environment(workspace.templates_dir(root), pub.theme)

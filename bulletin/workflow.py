@@ -32,20 +32,15 @@ def step_of(text: str) -> str:
 def approve(root: Path, selector: str, step: str, by: str, note: str, report: Report,
             when: dt.datetime | None = None) -> tuple[Edition, dict] | None:
     """Record that `by` approved the edition's current inputs at `step`; None if it has errors."""
-    from .commands.published import read_series
-    from .series import select
+    from .commands.published import one_edition
 
     step = step_of(step)
     if not by.strip():
         raise BulletinError(_("--by needs the name of the person who approves"), hint=_("for example: --by 王五"))
-    series = read_series(root, report, reissuing=selector)
-    chosen = select(series, (selector,), report)
-    if len(chosen) != 1:
-        if not report.errors:
-            report.error(_("'{selector}' names {n} issues; name one edition, e.g. 2018-02").format(
-                selector=selector, n=len(chosen)))
+    found = one_edition(root, selector, report, reissuing=selector)
+    if found is None:
         return None
-    edition = chosen[0]
+    series, edition = found
     steps = approval.required_steps(series.publication)
     if step == SIGN_OFF and REVIEW in steps:
         gaps = approval.missing(root, edition, (REVIEW,))

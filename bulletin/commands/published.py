@@ -27,6 +27,19 @@ def read_series(root: Path, report: Report, strict: bool = False, reissuing: str
     return exclude_changed(stage.load(root, report, strict), root, report, reissuing)
 
 
+def one_edition(root: Path, selector: str, report: Report,
+                reissuing: str | None = None) -> tuple[Series, Edition] | None:
+    """The series and the one edition `selector` names; None (the reason reported) otherwise."""
+    series = read_series(root, report, reissuing=reissuing)
+    chosen = stage.select(series, (selector,), report)
+    if len(chosen) != 1:
+        if not report.errors:
+            report.error(_("'{selector}' names {n} issues; name one edition, e.g. 2018-02").format(
+                selector=selector, n=len(chosen)))
+        return None
+    return series, chosen[0]
+
+
 def publish_edition(root: Path, selector: str, reissue: bool, report: Report,
                     on_wait=lambda message: None, sign: bool = False) -> tuple[Edition, dict] | None:
     """Publish one edition (see publish.py); None if it has errors."""
