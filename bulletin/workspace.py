@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from . import schema, yamlsafe
+from .formats import base as formats_base
 from .errors import BulletinError, Location, Report, os_error
 from .i18n import _
 from .model import Publication, Recipients
@@ -107,7 +108,7 @@ def load_publication(root: Path, report: Report) -> Publication:
         theme=clean.get("theme", "redhead"),
         contents_pages=clean.get("contents_pages", False),
         footer=clean.get("footer", "seed"),
-        formats=clean.get("formats", ("pdf", "html")),
+        formats=clean.get("formats", formats_base.DEFAULT),
         smtp=clean.get("smtp", {}),
         defaults={f.name: clean[f.name] for f in schema.RECURRING if f.name in clean},
         mail=clean.get("mail", {}),
