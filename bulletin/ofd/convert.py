@@ -10,12 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from io import BytesIO
 
-from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
-from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import resolve1
-from pdfminer.psparser import PSLiteral
+import pikepdf
 
 from .. import __version__
 from ..errors import BulletinError
@@ -23,7 +18,8 @@ from ..i18n import _
 from . import package
 from .document import Ids, Resources, box, content
 from .fonts import embed
-from .layout import MM, Image, Page, TextRun, read_page
+from .interpret import Reader, read_page
+from .layout import MM, Image, Page, TextRun
 from .package import OutlineEntry
 
 
@@ -56,19 +52,17 @@ def edition_to_ofd(edition, publication, pdf: bytes) -> bytes:
 def pdf_to_ofd(pdf: bytes, meta: OfdMeta) -> bytes:
     """The OFD package (zip bytes) of the PDF `pdf`; a BulletinError for what it cannot carry."""
     try:
-        doc = PDFDocument(PDFParser(BytesIO(pdf)))
-        pdfpages = list(PDFPage.create_pages(doc))
-    except BulletinError:
-        raise
-    except Exception as err:  # noqa: BLE001 - pdfminer raises many kinds for one meaning
+        doc = pikepdf.open(BytesIO(pdf))
+    except Exception as err:  # noqa: BLE001 - qpdf raises several kinds for one meaning
         raise BulletinError(_("The PDF cannot be read for the OFD edition: {error}").format(error=err)) \
             from None
-    if not pdfpages:
-        raise BulletinError(_("The PDF has no pages, so there is no OFD edition to make"))
-    rsrcmgr = PDFResourceManager(caching=True)
-    pages = [read_page(rsrcmgr, p) for p in pdfpages]
-    outline = read_outline(doc, pdfpages, pages) or list(meta.outline)
-    return assemble(pages, outline, meta)
+    with doc:
+        if not len(doc.pages):
+            raise BulletinError(_("The PDF has no pages, so there is no OFD edition to make"))
+        reader = Reader()
+        pages = [read_page(reader, p) for p in doc.pages]
+        outline = read_outline(doc, pages) or list(meta.outline)
+        return assemble(pages, outline, meta)
 
 
 def assemble(pages: list[Page], outline: list[OutlineEntry], meta: OfdMeta) -> bytes:
@@ -120,30 +114,53 @@ def _images(pages: list[Page], res: Resources, ids: Ids) -> None:
                 res.image_of[id(item)] = known[digest]
 
 
-def read_outline(doc: PDFDocument, pdfpages: list, pages: list[Page]) -> list[OutlineEntry]:
+def _destination(doc: pikepdf.Pdf, item):
+    """The explicit destination [page /XYZ left top zoom] an outline item goes to, or None."""
+    dest = item.get("/Dest")
+    action = item.get("/A")
+    if dest is None and isinstance(action, pikepdf.Dictionary) and str(action.get("/S", "")) == "/GoTo":
+        dest = action.get("/D")
+    if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+        names = doc.Root.get("/Names")
+        tree = names.get("/Dests") if isinstance(names, pikepdf.Dictionary) else None
+        key = str(dest)[1:] if isinstance(dest, pikepdf.Name) else str(dest)
+        if tree is not None and key in pikepdf.NameTree(tree):
+            dest = pikepdf.NameTree(tree)[key]
+        else:
+            dest = (doc.Root.get("/Dests") or {}).get("/" + key)
+    if isinstance(dest, pikepdf.Dictionary):
+        dest = dest.get("/D")
+    return dest if isinstance(dest, pikepdf.Array) and len(dest) else None
+
+
+def _entry(doc: pikepdf.Pdf, item, level: int, index: dict, pages: list[Page]) -> OutlineEntry | None:
+    dest = _destination(doc, item)
+    page = index.get(dest[0].objgen) if dest is not None and isinstance(dest[0], pikepdf.Dictionary) else None
+    if page is None:
+        return None
+    top = dest[3] if len(dest) > 3 and str(dest[1]) == "/XYZ" else None
+    box = [float(v) for v in doc.pages[page].mediabox]
+    top_mm = (max(box[1], box[3]) - float(top)) * MM if top is not None and not isinstance(
+        top, pikepdf.Object) else 0.0
+    return OutlineEntry(level, str(item.get("/Title", "")), page, top_mm)
+
+
+def read_outline(doc: pikepdf.Pdf, pages: list[Page]) -> list[OutlineEntry]:
     """The PDF's bookmarks with their pages and heights; [] when it has none."""
-    index = {p.pageid: n for n, p in enumerate(pdfpages)}
-    entries = []
-    try:
-        outlines = list(doc.get_outlines())
-    except PDFNoOutlines:
-        return []
-    for level, title, dest, action, _se in outlines:
-        if dest is None and action:
-            dest = resolve1(action).get("D")
-        dest = resolve1(dest)
-        if isinstance(dest, (bytes, str, PSLiteral)):
-            name = dest.name if isinstance(dest, PSLiteral) else dest
-            dest = resolve1(doc.get_dest(name))
-        if isinstance(dest, dict):
-            dest = resolve1(dest.get("D"))
-        if not isinstance(dest, list) or not dest:
-            continue
-        page = index.get(getattr(dest[0], "objid", None))
-        if page is None:
-            continue
-        top = resolve1(dest[3]) if len(dest) > 3 and getattr(resolve1(dest[1]), "name", "") == "XYZ" else None
-        top_mm = pages[page].height - float(top) * MM if isinstance(top, (int, float)) else 0.0
-        text = title if isinstance(title, str) else str(title)
-        entries.append(OutlineEntry(int(level), text, page, top_mm))
+    index = {p.obj.objgen: n for n, p in enumerate(doc.pages)}
+    entries: list[OutlineEntry] = []
+    root = doc.Root.get("/Outlines")
+    seen: set = set()
+
+    def walk(item, level: int) -> None:
+        while isinstance(item, pikepdf.Dictionary) and item.objgen not in seen and len(seen) < 100_000:
+            seen.add(item.objgen)
+            entry = _entry(doc, item, level, index, pages)
+            if entry:
+                entries.append(entry)
+            walk(item.get("/First"), level + 1)
+            item = item.get("/Next")
+
+    if isinstance(root, pikepdf.Dictionary):
+        walk(root.get("/First"), 1)
     return entries

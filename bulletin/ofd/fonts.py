@@ -15,13 +15,12 @@ from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
-from pdfminer.pdffont import PDFCIDFont, PDFFont
-from pdfminer.pdftypes import PDFStream, resolve1
 
 from ..errors import BulletinError
 from ..i18n import _
 from . import harfbuzz, outlines
 from .outlines import KEEP_NAMES, MAX_ERR
+from .pdffonts import PdfFont
 
 
 
@@ -39,22 +38,7 @@ class Face:
     gids: dict[int, int] = field(default_factory=dict)  # PDF character id -> glyph id
 
 
-def _program_data(font: PDFFont) -> bytes:
-    """The TrueType or OpenType program the PDF embeds for `font`."""
-    desc = font.descriptor or {}
-    for key in ("FontFile2", "FontFile3"):
-        stream = resolve1(desc.get(key))
-        if isinstance(stream, PDFStream):
-            kind = getattr(resolve1(stream.get("Subtype")), "name", "")
-            if key == "FontFile3" and kind != "OpenType":
-                break
-            return stream.get_data()
-    raise BulletinError(_("The font {name} is not embedded in the PDF as TrueType or OpenType, "
-                          "so the OFD edition cannot embed it").format(name=getattr(font, "basefont", "?")),
-                        hint=_("Use a TrueType or OpenType font in the theme."))
-
-
-def _load(data: bytes, pdffont: PDFFont) -> TTFont:
+def _load(data: bytes, pdffont: PdfFont) -> TTFont:
     try:
         font = TTFont(io.BytesIO(data), recalcTimestamp=False)
         font.getGlyphOrder()
@@ -64,13 +48,13 @@ def _load(data: bytes, pdffont: PDFFont) -> TTFont:
                               "{error}").format(name=pdffont.basefont, error=err)) from None
 
 
-def _small(data: bytes, pdffont: PDFFont, used: dict[int, str]) -> tuple[TTFont, dict[int, str]] | None:
+def _small(data: bytes, pdffont: PdfFont, used: dict[int, str]) -> tuple[TTFont, dict[int, str]] | None:
     """The CID-keyed CFF font cut down by HarfBuzz to the glyphs drawn, and their names; or None.
 
     WeasyPrint draws glyph ids as CIDs; HarfBuzz keeps the CIDs of a CID-keyed font, so each
     glyph drawn must come out named by its CID, or the whole font is read instead.
     """
-    if data[:4] != b"OTTO" or not isinstance(pdffont, PDFCIDFont):
+    if data[:4] != b"OTTO" or not pdffont.cid_keyed:
         return None
     texts = {ord(t) for t in used.values() if len(t) == 1}
     small = harfbuzz.subset(data, sorted({0, *used}), sorted(texts))
@@ -84,9 +68,9 @@ def _small(data: bytes, pdffont: PDFFont, used: dict[int, str]) -> tuple[TTFont,
     return font, names
 
 
-def _glyph_name(font: TTFont, pdffont: PDFFont, cid: int) -> str | None:
+def _glyph_name(font: TTFont, pdffont: PdfFont, cid: int) -> str | None:
     """The glyph a PDF character id draws (the Identity mapping that WeasyPrint writes)."""
-    if not isinstance(pdffont, PDFCIDFont):
+    if not pdffont.cid_keyed:
         return None
     if "CFF " in font and hasattr(font["CFF "].cff[0], "ROS"):  # CID-keyed: by CID
         name = f"cid{cid:05d}"
@@ -123,7 +107,7 @@ def _to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\0\1\0\0"
 
 
-def _names(font: TTFont, pdffont: PDFFont, used: dict[int, str]) -> dict[int, str]:
+def _names(font: TTFont, pdffont: PdfFont, used: dict[int, str]) -> dict[int, str]:
     """The glyph name of each character id drawn."""
     cmap = font.getBestCmap() or {}
     names = {}
@@ -150,9 +134,9 @@ def _subset(font: TTFont, names: set[str], unicodes: set[int]) -> None:
     sub.subset(font)
 
 
-def embed(pdffont: PDFFont, used: dict[int, str]) -> Face:
+def embed(pdffont: PdfFont, used: dict[int, str]) -> Face:
     """The TrueType subset of one PDF font for the glyphs `used` (character id -> text)."""
-    data = _program_data(pdffont)
+    data = pdffont.program()
     quick = _small(data, pdffont, used)
     if quick:
         font, names = quick
@@ -179,12 +163,12 @@ def embed(pdffont: PDFFont, used: dict[int, str]) -> Face:
                  {cp: gid[g] for cp, g in (font.getBestCmap() or {}).items()})
 
 
-def _face(font: TTFont, data: bytes, pdffont: PDFFont, gids: dict[int, int], cmap: dict[int, int]) -> Face:
+def _face(font: TTFont, data: bytes, pdffont: PdfFont, gids: dict[int, int], cmap: dict[int, int]) -> Face:
     family = str(font["name"].getBestFamilyName() or pdffont.basefont.split("+")[-1])
     os2 = font["OS/2"] if "OS/2" in font else None
     weight = int(getattr(os2, "usWeightClass", 400) or 400)
     style = font["head"].macStyle
-    flags = int(resolve1((pdffont.descriptor or {}).get("Flags", 0)) or 0)
+    flags = pdffont.flags
     return Face(
         data=data, family=family, bold=bool(style & 1) or weight >= 600, italic=bool(style & 2),
         serif=bool(flags & 2), fixed=bool(flags & 1), weight=min(900, max(100, round(weight / 100) * 100)),

@@ -1,20 +1,21 @@
-"""A PDF image stream as a file an OFD reader opens: JPEG as it is, anything else as PNG.
+"""A PDF image as a file an OFD reader opens: JPEG as it is, anything else as PNG.
 
-Decoding the samples is pdfminer's (filters, predictors); Pillow (which
-WeasyPrint needs anyway) writes the PNG, with the soft mask as alpha.
+pikepdf decodes the samples (filters, predictors, palettes, ICC-based and
+CMYK spaces) into a Pillow image; Pillow writes the PNG, with the soft mask as
+alpha. A stencil mask becomes the fill colour it paints, on transparency.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 
-from pdfminer.pdftypes import PDFStream, resolve1
-from pdfminer.psparser import LIT
+import pikepdf
+from PIL import Image
 
 from ..errors import BulletinError
 from ..i18n import _
 
-MODES = {1: "L", 3: "RGB", 4: "CMYK"}
+UNSUPPORTED = ("/JBIG2Decode", "/CCITTFaxDecode", "/JPXDecode")
 
 
 @dataclass(frozen=True)
@@ -23,74 +24,61 @@ class Picture:
     format: str  # "JPEG" or "PNG"
 
 
-def _filters(stream: PDFStream) -> list[str]:
-    return [getattr(f, "name", str(f)) for f, _params in stream.get_filters()]
+def _decoded(image, name: str) -> Image.Image:
+    """The samples of a PdfImage or PdfInlineImage as a Pillow image."""
+    try:
+        img = image.as_pil_image()
+        img.load()
+        return img
+    except Exception as err:  # noqa: BLE001 - pikepdf and Pillow raise many kinds for one meaning
+        filters = [str(f) for f in getattr(image, "filters", [])]
+        odd = next((f for f in filters if f in UNSUPPORTED), None)
+        if odd:
+            raise BulletinError(_("Image {name} in the PDF is compressed as {filter}, which the OFD "
+                                  "edition cannot carry yet").format(name=name, filter=odd.lstrip("/")),
+                                hint=_("Use a PNG or JPEG picture.")) from None
+        raise BulletinError(_("Image {name} in the PDF cannot be read: {error}").format(
+            name=name, error=err or type(err).__name__)) from None
 
 
-def _components(space) -> tuple[int, list | None]:
-    """(components, palette) of an image colour space."""
-    space = resolve1(space)
-    if isinstance(space, list):
-        kind = getattr(resolve1(space[0]), "name", "")
-        if kind == "ICCBased":
-            return int(resolve1(space[1]).get("N", 3)), None
-        if kind == "Indexed":
-            base, _pal = _components(space[1])
-            table = resolve1(space[3])
-            table = table.get_data() if isinstance(table, PDFStream) else bytes(table, "latin-1") \
-                if isinstance(table, str) else bytes(table)
-            return 1, [base, table]
-        if kind in ("CalRGB", "CalGray"):
-            return (3 if kind == "CalRGB" else 1), None
-        raise BulletinError(_("An image in the PDF uses the colour space {name}, which the OFD "
-                              "edition cannot carry").format(name=kind))
-    name = getattr(space, "name", "DeviceRGB")
-    return {"DeviceGray": 1, "DeviceRGB": 3, "DeviceCMYK": 4}.get(name, 3), None
+def _stencil(image, fill: tuple[int, int, int]) -> Image.Image:
+    """A stencil mask (1 bit a pixel, 0 paints unless /Decode says [1 0]) in its fill colour."""
+    obj = getattr(image, "obj", None)
+    width, height = int(image.width), int(image.height)
+    data = image.read_bytes() if hasattr(image, "read_bytes") else bytes(image._data)
+    bits = Image.frombytes("1", (width, height), data)
+    decode = [int(v) for v in (obj.get("/Decode") or obj.get("/D") or [0, 1])] if obj is not None else [0, 1]
+    alpha = bits.convert("L")
+    if decode[:1] != [1]:
+        alpha = alpha.point(lambda v: 255 - v)
+    out = Image.new("RGBA", (width, height), (*fill, 0))
+    out.putalpha(alpha)
+    return out
 
 
-def _decode(stream: PDFStream, name: str):
-    """The image's samples as a Pillow image."""
-    from PIL import Image
-
-    filters = _filters(stream)
-    if "DCTDecode" in filters:
-        return Image.open(io.BytesIO(stream.get_data() if filters[-1] != "DCTDecode"
-                                     else stream.get_rawdata()))
-    if any(f in ("JPXDecode", "JBIG2Decode", "CCITTFaxDecode") for f in filters):
-        raise BulletinError(_("Image {name} in the PDF is compressed as {filter}, which the OFD "
-                              "edition cannot carry yet").format(name=name, filter=filters[-1]),
-                            hint=_("Use a PNG or JPEG picture."))
-    width, height = int(stream["Width"]), int(stream["Height"])
-    bits = int(resolve1(stream.get("BitsPerComponent", 8)) or 1)
-    mask = bool(resolve1(stream.get("ImageMask", False)))
-    n, palette = (1, None) if mask else _components(stream.get("ColorSpace", LIT("DeviceRGB")))
-    data = stream.get_data()
-    if palette:
-        img = Image.frombytes("P", (width, height), data, "raw", "P;%d" % bits if bits < 8 else "P")
-        base_n, table = palette
-        rgb = Image.frombytes(MODES[base_n], (len(table) // base_n, 1), table).convert("RGB")
-        img.putpalette(rgb.tobytes())
-        return img.convert("RGB")
-    if bits == 1:
-        img = Image.frombytes("1", (width, height), data)
-        return img.convert("L")
-    if bits != 8 or n not in MODES:
-        raise BulletinError(_("Image {name} in the PDF has {bits}-bit samples, which the OFD "
-                              "edition cannot carry yet").format(name=name, bits=bits))
-    return Image.frombytes(MODES[n], (width, height), data)
-
-
-def picture(stream: PDFStream, name: str) -> Picture:
-    img = _decode(stream, name)
-    smask = resolve1(stream.get("SMask"))
-    if isinstance(smask, PDFStream):
-        alpha = _decode(smask, name).convert("L").resize(img.size)
-        img = img.convert("RGBA")
-        img.putalpha(alpha)
-    elif _filters(stream) == ["DCTDecode"] and img.mode in ("RGB", "L"):
-        return Picture(stream.get_rawdata(), "JPEG")
-    if img.mode == "CMYK":
+def _png(img: Image.Image) -> Picture:
+    if img.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
         img = img.convert("RGB")
     out = io.BytesIO()
     img.save(out, "PNG", optimize=False)
     return Picture(out.getvalue(), "PNG")
+
+
+def picture(obj, name: str, fill: tuple[int, int, int] | None = None) -> Picture:
+    """The Picture of an image XObject (a pikepdf.Stream) or an inline image."""
+    image = obj if isinstance(obj, pikepdf.PdfInlineImage) else pikepdf.PdfImage(obj)
+    if fill is not None:
+        try:
+            return _png(_stencil(image, fill))
+        except (ValueError, TypeError, pikepdf.PdfError) as err:
+            raise BulletinError(_("Image {name} in the PDF cannot be read: {error}").format(
+                name=name, error=err)) from None
+    smask = obj.get("/SMask") if isinstance(obj, pikepdf.Stream) else None
+    img = _decoded(image, name)
+    if isinstance(smask, pikepdf.Stream):
+        alpha = _decoded(pikepdf.PdfImage(smask), name).convert("L").resize(img.size)
+        img = img.convert("RGBA")
+        img.putalpha(alpha)
+    elif [str(f) for f in image.filters] == ["/DCTDecode"] and img.mode in ("RGB", "L"):
+        return Picture(obj.read_raw_bytes(), "JPEG")
+    return _png(img)

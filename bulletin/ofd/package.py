@@ -111,5 +111,6 @@ def zipped(files: list[tuple[str, bytes]], date: datetime.date) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
+            # level 1: fonts and XML shrink nearly as far as at 6, in a third of the time
+            zf.writestr(info, data, compresslevel=1)
     return out.getvalue()
