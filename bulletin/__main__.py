@@ -16,6 +16,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not sys.warnoptions:
+        # the libraries' notes to their own developers (cryptography's "DSA is deprecated", printed
+        # when pyHanko imports it) are not for the office: only -W or PYTHONWARNINGS show them
+        import warnings
+        warnings.simplefilter("ignore")
     _choose_language(argv)  # first: a typesetter forked below speaks it too
     from .system import cores
 
