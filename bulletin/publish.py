@@ -27,7 +27,7 @@ from .render import html as html_render
 from .render import pdf as pdf_render
 from .render import theme
 from .fixity import recorded_recipients, settings_sha256
-from .writer import atomic_write, copy_if_changed
+from .writer import atomic_write, write_if_changed
 
 FOLDER = "published"
 MANIFEST = "manifest.json"
@@ -116,38 +116,18 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     manifest = load_manifest(root)
     name, issue = edition.name, edition.issue
     record = manifest["editions"].get(name)
-    if record and not reissue:
-        same = sha256(issue.source) == record["source_sha256"]
-        message = (_("{name} was published on {date}") if same else
-                   _("{name} was published on {date} and its source has changed since"))
-        raise BulletinError(message.format(name=name, date=record["published"]), Location(issue.source),
-                            _("to issue it again: bulletin publish {name} --reissue").format(name=name))
-    if reissue and not record:
-        raise BulletinError(_("{name} has not been published yet").format(name=name),
-                            hint=_("to publish it: bulletin publish {name}").format(name=name))
+    _may_publish(record, reissue, edition)
     folder = root / FOLDER
-    env = theme.environment(workspace.templates_dir(root), pub.theme)
-    source = attached_source(edition)
-    outputs = []
-    for asset in issue.assets:
-        target = folder / edition.assets_dir / asset.name
-        copy_if_changed(images.printable(asset.source, root), target)
-        outputs.append(target)
-    page = html_render.render(edition, pub, env, "screen")
-    printed = html_render.render(edition, pub, env, "print", archival=True)
-    pdf = pdf_render.render(printed, base=folder, root=root, source=issue.source, attach=source)
-    data, signature = pdf.data, None
-    if sign:
-        from . import signing
-        data, signature = signing.sign(pdf.data, root, pub, edition)
-    others = _other_formats(edition, pub, printed, folder, data, pdf.pages)
-    pdf_path, html_path = folder / edition.pdf_name, folder / edition.html_name
-    atomic_write(pdf_path, data)
-    atomic_write(html_path, page.encode("utf-8"))
-    outputs += [pdf_path, html_path]
-    for path, made in others.items():
-        atomic_write(path, made)
-        outputs.append(path)
+    files = _made(root, edition, pub, folder, sign)
+    signature = files.pop(None, None)
+    planned = {_rel(path, root): hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    if record and planned == record.get("outputs") and recorded_recipients(issue) == record.get("recipients"):
+        # byte-reproducible: equal files mean nothing that reaches the page or the recipients changed
+        raise BulletinError(_("{name} is the same as when it was published on {date}: there is nothing "
+                              "to issue again").format(name=name, date=record["published"]), Location(issue.source),
+                            _("correct the issue file, its pictures or its approval first; nothing was written"))
+    for path, data in files.items():
+        write_if_changed(path, data)  # pictures, which the web page may be showing, are not touched if equal
     history = (record or {}).get("history", [])
     if record:
         history.append({k: record[k] for k in ("published", "source_sha256", "outputs")})
@@ -157,7 +137,7 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
         "source": _rel(issue.source, root),
         "source_sha256": sha256(issue.source),
         "published": (today or dt.date.today()).isoformat(),
-        "outputs": {_rel(p, root): sha256(p) for p in sorted(outputs)},
+        "outputs": dict(sorted(planned.items())),
         "toolchain": toolchain(),
         "history": history,
         "recipients": recorded_recipients(issue),
@@ -170,6 +150,39 @@ def publish(root: Path, edition: Edition, pub: Publication, reissue: bool, repor
     atomic_write(manifest_path(root), (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                        + "\n").encode("utf-8"))
     return new
+
+
+def _may_publish(record: dict | None, reissue: bool, edition: Edition) -> None:
+    name, issue = edition.name, edition.issue
+    if record and not reissue:
+        same = sha256(issue.source) == record["source_sha256"]
+        message = (_("{name} was published on {date}") if same else
+                   _("{name} was published on {date} and its source has changed since"))
+        raise BulletinError(message.format(name=name, date=record["published"]), Location(issue.source),
+                            _("to issue it again: bulletin publish {name} --reissue").format(name=name))
+    if reissue and not record:
+        raise BulletinError(_("{name} has not been published yet").format(name=name),
+                            hint=_("to publish it: bulletin publish {name}").format(name=name))
+
+
+def _made(root: Path, edition: Edition, pub: Publication, folder: Path, sign: bool) -> dict:
+    """{path in published/: bytes} of everything the edition publishes, made before anything is
+    written; under the key None, the signature when signed."""
+    issue = edition.issue
+    env = theme.environment(workspace.templates_dir(root), pub.theme)
+    files: dict = {folder / edition.assets_dir / asset.name: images.printable(asset.source, root).read_bytes()
+                   for asset in issue.assets}
+    page = html_render.render(edition, pub, env, "screen")
+    printed = html_render.render(edition, pub, env, "print", archival=True)
+    pdf = pdf_render.render(printed, base=folder, root=root, source=issue.source, attach=attached_source(edition))
+    data = pdf.data
+    if sign:
+        from . import signing
+        data, files[None] = signing.sign(pdf.data, root, pub, edition)
+    files.update(_other_formats(edition, pub, printed, folder, data, pdf.pages))
+    files[folder / edition.pdf_name] = data
+    files[folder / edition.html_name] = page.encode("utf-8")
+    return files
 
 
 def attached_source(edition: Edition) -> pdf_render.Source:

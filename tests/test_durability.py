@@ -1,5 +1,6 @@
 """Reproducible, atomic and archival outputs."""
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -75,6 +76,23 @@ def test_published_issue_is_guarded_and_verified(tmp_path):
     (root / "published" / "2018-01.pdf").write_bytes(b"%PDF-1.7 damaged")
     proc = run("verify", cwd=root)
     assert proc.returncode == 1 and "published/2018-01.pdf differs" in proc.stderr
+
+
+def test_a_reissue_with_nothing_changed_is_refused_and_writes_nothing(tmp_path):
+    root = copy_sample(tmp_path / "ws")
+    run("publish", "2018-01", cwd=root, check=True)
+    before = {p: p.read_bytes() for p in (root / "published").rglob("*") if p.is_file()}
+    proc = run("publish", "2018-01", "--reissue", cwd=root)
+    assert proc.returncode == 1
+    assert "2018-01 is the same as when it was published on" in proc.stderr
+    assert "nothing was written" in proc.stderr
+    assert {p: p.read_bytes() for p in (root / "published").rglob("*") if p.is_file()} == before
+    # a change that reaches the page is issued again, and the first issue stays in the history
+    source = root / "issues" / "2018-01.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("动员会", "推进会"), encoding="utf-8")
+    run("publish", "2018-01", "--reissue", cwd=root, check=True)
+    manifest = json.loads((root / "published" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["editions"]["2018-01"]["history"]) == 1
 
 
 def _build_events(trace, root, tmp_path):
