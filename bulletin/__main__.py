@@ -41,8 +41,12 @@ def main(argv: list[str] | None = None) -> int:
 def _choose_language(argv: list[str]) -> None:
     from . import i18n
 
-    option = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"), None)
-    option = option or next((a.split("=", 1)[1] for a in argv if a.startswith("--lang=")), None)
+    option = None
+    for i, arg in enumerate(argv):  # the last one counts, as it does for Click
+        if arg == "--lang" and i + 1 < len(argv):
+            option = argv[i + 1]
+        elif arg.startswith("--lang="):
+            option = arg.split("=", 1)[1]
     i18n.set_language(i18n.choose(option, _workspace_language(argv)))
     if i18n.language() == "zh":
         # Click's own messages (Usage:, Error:, ...) come from the process's gettext domain
@@ -57,7 +61,7 @@ def _workspace_language(argv: list[str]) -> str | None:
     import re
     from pathlib import Path
 
-    folder = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "-C"), None)
+    folder = next((argv[i + 1] for i in reversed(range(len(argv) - 1)) if argv[i] == "-C"), None)
     start = Path(folder) if folder else Path.cwd()
     for candidate in [start, *start.resolve().parents][: 1 if folder else None]:
         try:
@@ -71,17 +75,10 @@ def _workspace_language(argv: list[str]) -> str | None:
 
 def _command(args: list[str]) -> str | None:
     """The command named on the line, without parsing it as Click will: None if unsure."""
-    i = 0
-    while i < len(args):
-        if args[i] in ("-C", "--lang"):
-            i += 2
-        elif args[i].startswith(("-C", "--lang=")):
-            i += 1
-        elif args[i].startswith("-"):
-            return None  # --help, --version, or a mistake Click will explain
-        else:
-            return None if {"-h", "--help"} & set(args[i + 1:]) else args[i]
-    return None
+    from .argv import command_index
+
+    i = command_index(args)
+    return None if i is None or {"-h", "--help"} & set(args[i + 1:]) else args[i]
 
 
 def entry() -> None:

@@ -636,8 +636,11 @@ def archive_(ctx, year, out, make_zip, check_dir):
 def main(argv: list[str] | None = None, obj: dict | None = None) -> int:
     """Run the command line `argv`; the exit status (see the table above).  The one place
     where every failure becomes a message."""
+    from .argv import hoisted
+
     try:
-        code = cli.main(args=argv, prog_name="bulletin", standalone_mode=False, obj=obj)
+        code = cli.main(args=hoisted(sys.argv[1:] if argv is None else argv), prog_name="bulletin",
+                        standalone_mode=False, obj=obj)
         return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -211,3 +211,21 @@ def test_a_build_that_never_starts_leaves_no_typesetting_process(make_ws):
     assert proc.returncode != 0 and "bulletin.yaml" in proc.stderr
     time.sleep(0.2)
     assert _in(root) == [] and _in(empty) == []
+
+
+def test_workspace_options_after_the_command_are_taken_as_before_it(make_ws, tmp_path):
+    from bulletin.argv import hoisted
+
+    assert hoisted(["check", "--lang", "zh"]) == ["--lang", "zh", "check"]
+    assert hoisted(["-C", "a", "build", "2018-01", "-Cb", "--lang=en", "--", "--lang", "x"]) == \
+        ["-C", "a", "-Cb", "--lang=en", "build", "2018-01", "--", "--lang", "x"]
+    assert hoisted(["--help"]) == ["--help"]
+    root = make_ws({"2018-01.md": issue(1, "2018-01-05")})
+    proc = run("check", "--lang", "zh", cwd=root)
+    assert proc.returncode == 0 and "1个期刊文件：0个错误，0个警告" in proc.stderr, proc.stderr
+    proc = run("--lang", "zh", "check", "--lang", "en", cwd=root)  # the last one counts
+    assert "1 issue file(s): 0 error(s), 0 warning(s)" in proc.stderr, proc.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = run("list", "-C", str(root), cwd=elsewhere)
+    assert proc.returncode == 0 and "2018-01" in proc.stdout, proc.stderr
