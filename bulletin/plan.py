@@ -84,6 +84,8 @@ class Plan:
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # edition -> format -> key
     search: dict[str, str] = field(default_factory=dict)              # year -> key of its index
     archive: str = ""                   # the archive pages
+    notes: dict[str, list[str]] = field(default_factory=dict)         # edition -> its layout notes (msgids),
+    # said again by a build that finds the edition up to date, so that a warning does not vanish unheeded
 
     def current(self, edition: str, fmt: str, wanted: str, path: Path) -> bool:
         return self.outputs.get(edition, {}).get(fmt) == wanted and path.exists()
@@ -94,6 +96,7 @@ class Plan:
     def forget(self, keep: set[str]) -> None:
         """Drop the editions not in `keep` (their files are gone, or they failed)."""
         self.outputs = {name: v for name, v in self.outputs.items() if name in keep}
+        self.notes = {name: v for name, v in self.notes.items() if name in keep}
 
 
 def load(state: Path) -> Plan:
@@ -104,7 +107,8 @@ def load(state: Path) -> Plan:
             return Plan()
         plan = Plan(str(data["inputs"]), {str(e): {str(f): str(k) for f, k in v.items()}
                                           for e, v in data["outputs"].items()},
-                    {str(y): str(k) for y, k in data["search"].items()}, str(data["archive"]))
+                    {str(y): str(k) for y, k in data["search"].items()}, str(data["archive"]),
+                    {str(e): [str(n) for n in v] for e, v in data.get("notes", {}).items()})
         return plan
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Plan()  # no plan yet, or a damaged one: everything is made

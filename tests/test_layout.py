@@ -495,6 +495,9 @@ def test_one_sided_a_footer_alone_is_tightened_or_reported(make_ws):
     assert not re.search(r"— ?\d+ ?—", last)                            # no page number on it
     built = run("build", cwd=root, check=True)                           # and the build says so
     assert re.search(r"issues/2018-01\.md: warning: the footer \(版记\) is alone on the last page", built.stderr)
+    again = run("build", cwd=root, check=True, env={"BULLETIN_LANG": "zh"})  # nothing typeset: said again
+    assert "没有改动" in again.stderr, again.stderr
+    assert re.search(r"issues/2018-01\.md: 警告：版记单独占了最后一页", again.stderr), again.stderr
 
 
 def test_attachment_files_missing_or_outside_are_located_with_a_hint(make_ws):

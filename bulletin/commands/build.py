@@ -198,6 +198,7 @@ class _Build:
                 continue
             if job is None:
                 self.result.up_to_date += 1
+                self._say(edition, self.plan.notes.get(edition.name, []))
             else:
                 todo.append(job)
         wanted = {(j.name, j.key) for j in todo}
@@ -256,8 +257,12 @@ class _Build:
             self.report.add(res.problem)
             return False
         written = []
-        for note in {n for made in res.made.values() for n in made.notes}:
-            self.report.warning(note, Location(job.edition.issue.source))
+        notes = sorted({n for made in res.made.values() for n in made.notes})
+        self._say(job.edition, notes)
+        if "pdf" in res.made:  # the notes are the PDF's layout's: kept until it is typeset again
+            self.plan.notes.pop(job.name, None)
+            if notes:
+                self.plan.notes[job.name] = notes
         for name, made in res.made.items():
             path = self.out / f"{job.name}{formats.get(name).suffix}"
             if made.data is not None:  # (the typesetter compared it with the file on disk; we hold the lock)
@@ -273,6 +278,10 @@ class _Build:
         pages = next((m.pages for m in res.made.values() if m.pages), 0)
         self.result.built.append(Built(job.edition, written, pages))
         return True
+
+    def _say(self, edition: Edition, notes: list[str]) -> None:
+        for note in notes:
+            self.report.warning(_(note), Location(edition.issue.source))
 
     def archive(self, editions: list[Edition], failed: set[str], listed: list[Edition]) -> None:
         """The archive pages over the editions on disk; pages and search made again without

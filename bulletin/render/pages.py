@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import _
+from ..i18n import N_
 
 # WeasyPrint takes these as user stylesheets, below the theme's unless !important.
 # The footer alone on the next even page (`break-before: left`), named page `colophon`.
@@ -94,6 +94,6 @@ def settle(render) -> tuple[object, list[str]]:
     again = colophon(tight)
     if again is not None and not again.alone:
         return tight, []
-    return render([ALONE_ONE_SIDED]), [
-        _("the footer (版记) is alone on the last page: shorten the last article by a few lines "
-          "or remove a recipient list")]
+    return render([ALONE_ONE_SIDED]), [  # marked, not translated: build says it in the user's language
+        N_("the footer (版记) is alone on the last page: shorten the last article by a few lines "
+           "or remove a recipient list")]

@@ -30,7 +30,7 @@ class Source:
 class PDF:
     data: bytes
     pages: int
-    notes: list[str] = field(default_factory=list)  # warnings for the user (pages.settle)
+    notes: list[str] = field(default_factory=list)  # warnings for the user (pages.settle), untranslated
 
 
 class _Collect(logging.Handler):
