@@ -72,9 +72,8 @@ def _weasyprint() -> list[Check]:
             "libharfbuzz-subset is missing: WeasyPrint falls back to fontTools, about 40× slower on CJK fonts"),
             f"{APT} libharfbuzz-subset0"))
     for patch in patches.PATCHES.values():
-        state = _("active") if patch.state == "active" else _("unavailable: {why}").format(why=patch.why)
-        results.append(Check(_(patch.name), patch.state == "active", state,
-                             "pip install 'weasyprint==70.*'" if patch.state != "active" else "",
+        state = _("active") if patch.state == "active" else _("unavailable: {why}").format(why=_(patch.why))
+        results.append(Check(_(patch.name), patch.state == "active", state, patch.fix,
                              required=patch.affects_output))
     return results
 

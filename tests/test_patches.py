@@ -71,11 +71,12 @@ def doctor_line(out: str, name: str) -> str:
     return found[0]
 
 
-@pytest.mark.parametrize("change, why, others_active", [
-    (without_hook, "the functions it replaces are not in this WeasyPrint", True),
-    (next_major, "written for WeasyPrint 70, and this is WeasyPrint 71.0", False),
+@pytest.mark.parametrize("change, why, fix, others_active", [
+    (without_hook, "the functions it replaces are not in this WeasyPrint",
+     "pip install --force-reinstall 'weasyprint==70.*'", True),
+    (next_major, "written for WeasyPrint 70, and this is WeasyPrint 71.0", "pip install 'weasyprint==70.*'", False),
 ])
-def test_an_unavailable_patch_is_a_warning_and_a_doctor_line(tmp_path, change, why, others_active):
+def test_an_unavailable_patch_is_a_warning_and_a_doctor_line(tmp_path, change, why, fix, others_active):
     root = copy_sample(tmp_path / "ws")
     site = tmp_path / "site"
     site.mkdir()
@@ -91,9 +92,14 @@ def test_an_unavailable_patch_is_a_warning_and_a_doctor_line(tmp_path, change, w
     doctor = run("doctor", cwd=root, env=env)
     line = doctor_line(doctor.stdout, CJK)
     assert f"unavailable: {why}" in line and not line.startswith("ok"), doctor.stdout
+    lines = doctor.stdout.splitlines()
+    assert lines[lines.index(line) + 1].strip() == f"fix: {fix}", doctor.stdout  # its own remedy
     assert doctor.returncode == 1  # the PDF is not what it should be: the machine is not ready
     for other in OTHERS:
         assert ("active" in doctor_line(doctor.stdout, other)) == others_active, doctor.stdout
+    if change is without_hook:  # the reason is translated too
+        zh = run("doctor", cwd=root, env={**env, "BULLETIN_LANG": "zh"})
+        assert "此版本的 WeasyPrint 中没有它所替换的函数" in zh.stdout, zh.stdout
 
 
 def test_with_every_patch_installed_the_build_says_nothing_of_them(tmp_path):

@@ -108,8 +108,9 @@ class _Standin:
             self.ffi, self.prebuilt = self._original(), False
             for src, a, kw in self.sources[:-1]:
                 self.ffi.cdef(src, *a, **kw)
+            from ..i18n import N_
             from .patches import mark
-            mark("cdefs", False, "WeasyPrint declared its C functions more than once")
+            mark("cdefs", False, N_("WeasyPrint declared its C functions more than once"))
         self._plain().cdef(source, *args, **kwargs)
 
     def dlopen(self, name, flags=0):

@@ -28,7 +28,8 @@ class Patch:
     name: str            # shown by doctor (a msgid)
     affects_output: bool  # True: without it the page looks different (a warning on every build)
     state: str = "not loaded"  # "active", "unavailable" or "not loaded" (WeasyPrint not imported here)
-    why: str = ""
+    why: str = ""        # a msgid, or a translated text
+    fix: str = ""        # the command that makes it available, "" when there is none to give
 
 
 PATCHES = {
@@ -56,14 +57,19 @@ def version_ok() -> str | None:
         checked=CHECKED, found=installed_version("weasyprint"))
 
 
-def mark(name: str, ok: bool, why: str = "") -> bool:
+def mark(name: str, ok: bool, why: str = "", fix: str = "") -> bool:
     patch = PATCHES[name]
-    patch.state, patch.why = ("active", "") if ok else ("unavailable", why)
+    patch.state, patch.why, patch.fix = ("active", "", "") if ok else ("unavailable", why, fix)
     return ok
+
+
+def pinned(again: bool = False) -> str:
+    """The command that installs the WeasyPrint the patches were checked on (`again`: over itself)."""
+    return "pip install " + ("--force-reinstall " if again else "") + f"'weasyprint=={CHECKED}.*'"
 
 
 def warnings() -> list[str]:
     """What a build that typesets must say: the patches that change the page and are unavailable."""
     return [_("{patch} is unavailable: {why}; the PDF differs from what it should be "
-              "(run 'bulletin doctor')").format(patch=_(p.name), why=p.why)
+              "(run 'bulletin doctor')").format(patch=_(p.name), why=_(p.why))
             for p in PATCHES.values() if p.affects_output and p.state == "unavailable"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BulletinError, Location
 from ..fetcher import confined_fetcher, virtual_uri
-from ..i18n import _
+from ..i18n import N_, _
 from . import cdefs, cjk, pages, patches, pdfua, speedups
 from .attach import finish_pdf, placements
 
@@ -101,13 +101,15 @@ def load() -> None:
         quick = speedups.restore()
     if wrong is not None:
         for name in patches.PATCHES:
-            patches.mark(name, False, wrong)
-    else:
-        patches.mark("find_library", quick, "this system has no ldconfig cache")
+            patches.mark(name, False, wrong, patches.pinned())
+    else:  # the reasons are msgids: doctor and the build's warning translate them
+        patches.mark("find_library", quick, N_("this system has no ldconfig cache"), "ldconfig")
         if patches.PATCHES["cdefs"].state != "unavailable":
-            patches.mark("cdefs", cdefs.prebuilt_in_use(), "cffi could not prebuild the declarations")
-        patches.mark("font_bytes", speedups.after_import(), "WeasyPrint's font class is not as expected")
-        patches.mark("cjk", cjk.install(), "the functions it replaces are not in this WeasyPrint")
+            patches.mark("cdefs", cdefs.prebuilt_in_use(), N_("cffi could not prebuild the declarations"))
+        patches.mark("font_bytes", speedups.after_import(), N_("WeasyPrint's font class is not as expected"),
+                     patches.pinned(again=True))
+        patches.mark("cjk", cjk.install(), N_("the functions it replaces are not in this WeasyPrint"),
+                     patches.pinned(again=True))
     font_config()
     _LOADED = True
 
