@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, i18n
 from .errors import BulletinError, Report, display_path, is_refusal, os_error
 from .i18n import N_, _
 from .model import KIND_ALIASES
@@ -645,6 +645,9 @@ def main(argv: list[str] | None = None, obj: dict | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
+        if isinstance(exc, click.MissingParameter) and i18n.language() == "zh":
+            said = exc.format_message()  # Click ends the sentence with an ASCII period of its own
+            exc.format_message = lambda: re.sub(r"\.(?=\s|$)", "。", said, count=1)
         exc.show()
         return exc.exit_code
     except click.Abort:

@@ -321,3 +321,7 @@ def test_clicks_usage_errors_in_chinese(make_ws):
     assert "错误：没有选项 '--nosuch'" in proc.stderr, proc.stderr
     proc = run("build", "-j", "0", cwd=root, env={"BULLETIN_LANG": "zh"})
     assert proc.returncode == 2 and "的值无效：0 不在 1<=x<=256 范围内" in proc.stderr, proc.stderr
+    proc = run("publish", cwd=root, env={"BULLETIN_LANG": "zh"})  # a Chinese sentence ends in 。
+    assert proc.returncode == 2 and "错误：缺少参数 'ISSUE'。" in proc.stderr, proc.stderr
+    proc = run("publish", cwd=root)
+    assert "Error: Missing argument 'ISSUE'." in proc.stderr, proc.stderr
