@@ -297,11 +297,44 @@ def test_attachments_pages_and_numbers(tiered):
     assert len(texts) == 5
     assert "附件：1.2024年第二季度重点任务分解表2.会议签到表" in flat[0]           # 附件说明 under the text
     assert flat[1].startswith("附件12024年第二季度重点任务分解表一、大气污染防治")     # 附件1, its title, its text
-    assert flat[2].startswith("签到表原件第1页附件2") and "签到表原件第2页" in flat[3]  # the PDF's own pages
+    assert flat[2].startswith("附件2签到表原件第1页") and "签到表原件第2页" in flat[3]  # the PDF's own pages,
+    # moved below the label: the attachment's text was 20 mm from the top, above the type area
     for n in range(1, 5):                                                            # numbers run on
         assert re.search(rf"—{n}—$", flat[n - 1]), flat[n - 1]
     assert not re.search(r"—\d+—", flat[4])                                         # the 版记 page: none
     assert flat[4] == "".join(label + "，".join(names) for label, names in TIERS.items())
+
+
+def test_an_attachment_keeps_to_the_type_area_so_its_own_page_numbers_are_not_overprinted(make_ws):
+    from weasyprint import HTML
+
+    body = ("---\nissue: 1\ndate: 2018-01-05\nattachments:\n  - title: 报表\n    file: 报表.pdf\n"
+            "  - title: 名单\n    file: 名单.pdf\n---\n\n## 题\n\n正文。\n")
+    root = make_ws({"2018-01.md": body})
+    style = '<style>@page{{size:A4;margin:{m};{extra}}}body{{font-family:"Noto Sans CJK SC";font-size:20pt}}</style>'
+    HTML(string='<html lang="zh-CN">' + style.format(m="15mm", extra='@bottom-center{content:"第" counter(page) '
+                                                                     '"页";font-size:12pt}')
+         + "<p>单位报表正文</p>" * 3).write_pdf(root / "issues" / "报表.pdf")
+    HTML(string='<html lang="zh-CN">' + style.format(m="60mm 40mm", extra="") + "<p>名单正文</p>").write_pdf(
+        root / "issues" / "名单.pdf")
+    run("build", cwd=root, check=True)
+    with pdfplumber.open(root / "output" / "2018-01.pdf") as pdf:
+        own, edition = pdf.pages[1], pdf.pages[2]
+        words = own.extract_words()
+        own_number = next(w for w in words if w["text"] == "第1页")
+        edition_number = next(w for w in words if w["text"] == "2" and w["top"] / MM > 262)  # — 2 —
+        assert own_number["bottom"] < edition_number["top"] - 2  # both to be read, one above the other
+        label = next(w for w in own.extract_words() if w["text"].startswith("附件1"))
+        placed = [w for w in words if w["text"] in ("单位报表正文", "第1页")]
+        assert len(placed) == 4 and all(TYPE_LEFT - 0.5 <= w["x0"] / MM and w["x1"] / MM <= TYPE_RIGHT + 0.5
+                                        and w["top"] >= label["bottom"] and w["bottom"] / MM <= 297 - 32.9 + 0.5
+                                        for w in placed), placed
+        # a page whose ink is inside the type area already is placed as it is: not scaled, not moved
+        text = [c for c in edition.chars if c["text"] in "名单正文"]
+        assert all(abs(c["size"] - 20) < 0.01 for c in text), [c["size"] for c in text]
+    with pdfplumber.open(root / "issues" / "名单.pdf") as original:
+        first = original.pages[0].chars[0]
+    assert (text[0]["x0"], text[0]["top"]) == pytest.approx((first["x0"], first["top"]), abs=0.3)
 
 
 def test_attachment_label_top_left_in_hei_and_title_centred(tiered):
