@@ -13,4 +13,5 @@ def make(job, made):
     return Made(edition_to_ofd(job.edition, job.publication, pdf.data), pdf.pages)
 
 
-FORMAT = Format("ofd", ".ofd", make, needs=("pdf",), describe="OFD (GB/T 33190, from the PDF)")
+# version 2: read with ofd/interpret.py (line widths under a scaled matrix were a quarter thin)
+FORMAT = Format("ofd", ".ofd", make, needs=("pdf",), version="2", describe="OFD (GB/T 33190, from the PDF)")

@@ -21,4 +21,6 @@ def extra(job, data: bytes) -> dict[str, bytes]:
     return {f"{THUMBS}/{job.name}.png": thumbnail(data)[0]}
 
 
-FORMAT = Format("pdf", ".pdf", make, describe="PDF (GB/T 9704 layout)", extra=extra, print_html=True)
+# version 2: PDF attachments kept to the type area (render/attach.py)
+FORMAT = Format("pdf", ".pdf", make, version="2", describe="PDF (GB/T 9704 layout)", extra=extra,
+                print_html=True)
