@@ -139,3 +139,15 @@ def test_tounicode_maps_read_chars_ranges_arrays_and_surrogates():
         endcmap CMapName currentdict /CMap defineresource pop end end"""
     assert to_unicode(cmap) == {3: " ", 4: "\U00020000", 0x10: "一", 0x11: "丁", 0x12: "丂",
                                 0x20: "ff", 0x21: "A"}
+
+
+def test_a_picture_larger_than_pillow_opens_is_refused_before_it_is_decoded():
+    def build(pdf):
+        bomb = pdf.make_stream(b"x\x9c\x03\x00\x00\x00\x00\x01")  # not even the data: it is never read
+        bomb.Type, bomb.Subtype, bomb.Filter = pikepdf.Name.XObject, pikepdf.Name.Image, pikepdf.Name.FlateDecode
+        bomb.Width = bomb.Height = 100_000
+        bomb.ColorSpace, bomb.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+        return {"/XObject": pikepdf.Dictionary(B=bomb)}
+
+    with pytest.raises(BulletinError, match="100000 × 100000 pixels"):
+        pdf_to_ofd(make_pdf(b"q 100 0 0 100 0 0 cm /B Do Q", build=build), META)

@@ -25,7 +25,7 @@ class Picture:
 
 
 def _decoded(image, name: str) -> Image.Image:
-    """The samples of a PdfImage or PdfInlineImage as a Pillow image."""
+    """The samples of a PdfImage as a Pillow image."""
     try:
         img = image.as_pil_image()
         img.load()
@@ -43,11 +43,9 @@ def _decoded(image, name: str) -> Image.Image:
 
 def _stencil(image, fill: tuple[int, int, int]) -> Image.Image:
     """A stencil mask (1 bit a pixel, 0 paints unless /Decode says [1 0]) in its fill colour."""
-    obj = getattr(image, "obj", None)
     width, height = int(image.width), int(image.height)
-    data = image.read_bytes() if hasattr(image, "read_bytes") else bytes(image._data)
-    bits = Image.frombytes("1", (width, height), data)
-    decode = [int(v) for v in (obj.get("/Decode") or obj.get("/D") or [0, 1])] if obj is not None else [0, 1]
+    bits = Image.frombytes("1", (width, height), image.read_bytes())
+    decode = [int(v) for v in (image.obj.get("/Decode") or [0, 1])]
     alpha = bits.convert("L")
     if decode[:1] != [1]:
         alpha = alpha.point(lambda v: 255 - v)
@@ -64,9 +62,28 @@ def _png(img: Image.Image) -> Picture:
     return Picture(out.getvalue(), "PNG")
 
 
+def _size(obj, name: str) -> None:
+    """Refuse, before decoding, a picture larger than Pillow opens (a decompression bomb: a few
+    kilobytes of a PDF that would take gigabytes decoded)."""
+    try:
+        width, height = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
+    except (TypeError, ValueError):
+        width = height = 0
+    if width <= 0 or height <= 0 or width * height > Image.MAX_IMAGE_PIXELS:
+        raise BulletinError(_("Image {name} in the PDF is {width} × {height} pixels, which the OFD edition "
+                              "cannot carry").format(name=name, width=width, height=height),
+                            hint=_("Use a picture of at most {n} million pixels.").format(
+                                n=Image.MAX_IMAGE_PIXELS // 1_000_000))
+
+
 def picture(obj, name: str, fill: tuple[int, int, int] | None = None) -> Picture:
-    """The Picture of an image XObject (a pikepdf.Stream) or an inline image."""
-    image = obj if isinstance(obj, pikepdf.PdfInlineImage) else pikepdf.PdfImage(obj)
+    """The Picture of an image XObject (a pikepdf.Stream; interpret.py makes an inline image one)."""
+    _size(obj, name)
+    try:
+        image = pikepdf.PdfImage(obj)
+    except (TypeError, ValueError, pikepdf.PdfError) as err:
+        raise BulletinError(_("Image {name} in the PDF cannot be read: {error}").format(name=name, error=err)) \
+            from None
     if fill is not None:
         try:
             return _png(_stencil(image, fill))
@@ -76,6 +93,7 @@ def picture(obj, name: str, fill: tuple[int, int, int] | None = None) -> Picture
     smask = obj.get("/SMask") if isinstance(obj, pikepdf.Stream) else None
     img = _decoded(image, name)
     if isinstance(smask, pikepdf.Stream):
+        _size(smask, name)
         alpha = _decoded(pikepdf.PdfImage(smask), name).convert("L").resize(img.size)
         img = img.convert("RGBA")
         img.putalpha(alpha)

@@ -22,6 +22,7 @@ from ..i18n import _
 
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 _BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
+LIMIT = 200_000  # entries of a ToUnicode map or a W array: more is a damaged or hostile PDF
 _ENCODINGS = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman", "/StandardEncoding": "latin-1"}
 
 
@@ -44,7 +45,7 @@ def to_unicode(data: bytes) -> dict[int, str]:
             continue
         for line in re.finditer(rb"<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>\s*(\[[^\]]*\]|<[0-9A-Fa-f\s]*>)", body):
             lo, hi = (int.from_bytes(_hexbytes(g), "big") for g in line.group(1, 2))
-            if hi - lo > 0xFFFF:
+            if hi - lo > 0xFFFF or len(table) > LIMIT:
                 continue  # no real map spans more than a plane; a damaged one must not take memory
             target = line.group(3)
             if target.startswith(b"["):
@@ -71,7 +72,7 @@ def _cid_widths(w) -> dict[int, float]:
     widths: dict[int, float] = {}
     items = list(w or [])
     i = 0
-    while i + 1 < len(items):
+    while i + 1 < len(items) and len(widths) < LIMIT:
         first = int(items[i])
         if isinstance(items[i + 1], pikepdf.Array):
             for n, width in enumerate(items[i + 1]):
