@@ -121,7 +121,11 @@ def os_error(exc: OSError) -> BulletinError:
     system gives for an ordinary reason (full disk, permissions), not a bug."""
     message, hint = _REFUSALS.get(exc.errno, (None, ""))
     what = _(message) if message else (exc.strerror or str(exc))
-    path = Path(exc.filename) if exc.filename else None
+    # a rename's target is the file the user knows; writer.atomic_write's ".NAME.xxxx.part" stands for NAME
+    name = exc.filename2 or exc.filename
+    path = Path(os.fsdecode(name)) if name else None
+    if path is not None and path.name.startswith(".") and path.name.endswith(".part"):
+        path = path.with_name(path.name[1:].rsplit(".", 2)[0])
     return BulletinError(_("{path}: {what}").format(path=display_path(path), what=what) if path else what,
                          hint=_(hint) if hint else "")
 

@@ -150,9 +150,12 @@ def test_a_read_only_output_is_a_plain_error(mounted):
 
 def test_a_folder_where_an_edition_goes_is_a_plain_error_naming_it(tmp_path):
     root = copy_sample(tmp_path / "ws")
-    (root / "output" / "2018-02.pdf").mkdir(parents=True)
-    proc = run("build", cwd=root)
+    (root / "output" / "2018-01.pdf").mkdir(parents=True)
+    # one typesetter, given the issues as they are read: 2018-01 is the first written
+    proc = run("build", "-j", "1", cwd=root)
     assert proc.returncode == 1, proc.stderr
-    assert "2018-02.pdf" in proc.stderr and "internal error" not in proc.stderr
+    assert "2018-01.pdf" in proc.stderr and "internal error" not in proc.stderr
     assert "a folder stands where a file is expected" in proc.stderr
-    assert (root / "output" / "2018-01.pdf").is_file()  # the other editions were built
+    for name in ("2018-02", "2018-03", "2019-01"):  # the other editions were built
+        assert (root / "output" / f"{name}.pdf").is_file(), proc.stderr
+    assert (root / "output" / "2018-01.pdf").is_dir()  # and the folder left alone

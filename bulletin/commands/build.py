@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import formats, plan, series as stage, trace, workspace
-from ..errors import BulletinError, Location, Report
+from ..errors import BulletinError, Location, Report, is_refusal, os_error
 from ..i18n import _
 from ..lock import workspace_lock
 from ..model import Edition
@@ -71,6 +71,7 @@ class _Build:
         self.own_pool = False
         self.jobs: dict[str, Job] = {}          # edition name -> the job given to the typesetters
         self.failed: set[str] = set()           # editions that could not be made
+        self.refused: set[str] = set()          # editions whose new files the system refused: the old stay
         self.claimed: dict[str, Edition] = {}   # edition name -> the one edition of that name built
         self.todo: set[tuple[str, str]] = set() # (name, key) of the jobs whose results are written
         self.result = BuildResult()
@@ -256,13 +257,28 @@ class _Build:
         if res.problem is not None:
             self.report.add(res.problem)
             return False
-        written = []
         notes = sorted({n for made in res.made.values() for n in made.notes})
         self._say(job.edition, notes)
         if "pdf" in res.made:  # the notes are the PDF's layout's: kept until it is typeset again
             self.plan.notes.pop(job.name, None)
             if notes:
                 self.plan.notes[job.name] = notes
+        try:
+            written = self._write_files(job, res)
+        except OSError as exc:  # a folder where the PDF goes, say: this edition fails, the others go on
+            if not is_refusal(exc):
+                raise
+            self.report.add(os_error(exc).diagnostic)
+            self.refused.add(job.name)
+            return False
+        if "html" in self.ws.publication.formats:
+            written.append(self.out / job.edition.html_name)
+        pages = next((m.pages for m in res.made.values() if m.pages), 0)
+        self.result.built.append(Built(job.edition, written, pages))
+        return True
+
+    def _write_files(self, job: Job, res: Result) -> list[Path]:
+        written = []
         for name, made in res.made.items():
             path = self.out / f"{job.name}{formats.get(name).suffix}"
             if made.data is not None:  # (the typesetter compared it with the file on disk; we hold the lock)
@@ -273,11 +289,7 @@ class _Build:
                     trace.event("wrote", rel)
             self.plan.record(job.name, name, plan.output_key(job.key, formats.get(name)))
             written.append(path)
-        if "html" in self.ws.publication.formats:
-            written.append(self.out / job.edition.html_name)
-        pages = next((m.pages for m in res.made.values() if m.pages), 0)
-        self.result.built.append(Built(job.edition, written, pages))
-        return True
+        return written
 
     def _say(self, edition: Edition, notes: list[str]) -> None:
         for note in notes:
@@ -302,8 +314,9 @@ class _Build:
             self.indexer.record(self.plan, self.report)
         if not self.selectors:  # what is on disk is what is listed: a failed edition goes whole
             keep = {e.name for e in final}
-            site.remove_editions(self.out, set(self.plan.outputs) - keep)
-            self.plan.forget(keep)
+            # a refused edition keeps its files of the last build, and the plan's word for them
+            site.remove_editions(self.out, set(self.plan.outputs) - keep - self.refused)
+            self.plan.forget(keep | self.refused)
             # a format taken out of bulletin.yaml's formats: its files go (the web page stays)
             dropped = set(formats.known()) - set(formats.order(pub.formats)) - {"html"}
             site.remove_formats(self.out, keep, dropped)
