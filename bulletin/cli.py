@@ -645,9 +645,11 @@ def main(argv: list[str] | None = None, obj: dict | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        if isinstance(exc, click.MissingParameter) and i18n.language() == "zh":
-            said = exc.format_message()  # Click ends the sentence with an ASCII period of its own
-            exc.format_message = lambda: re.sub(r"\.(?=\s|$)", "。", said, count=1)
+        if i18n.language() == "zh":  # Click joins its sentences with ". " and " " of its own
+            said = exc.format_message()
+            if isinstance(exc, click.MissingParameter):
+                said = re.sub(r"\.(?=\s|$)", "。", said, count=1)
+            exc.format_message = lambda: said.replace("。 ", "。")
         exc.show()
         return exc.exit_code
     except click.Abort:

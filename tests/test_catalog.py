@@ -325,3 +325,5 @@ def test_clicks_usage_errors_in_chinese(make_ws):
     assert proc.returncode == 2 and "错误：缺少参数 'ISSUE'。" in proc.stderr, proc.stderr
     proc = run("publish", cwd=root)
     assert "Error: Missing argument 'ISSUE'." in proc.stderr, proc.stderr
+    proc = run("status", cwd=root, env={"BULLETIN_LANG": "zh"})
+    assert "错误：没有命令 'status'。是否要输入：'stats'？" in proc.stderr, proc.stderr
