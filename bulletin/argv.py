@@ -36,8 +36,12 @@ def hoisted(args: list[str]) -> list[str]:
     moved, rest, i = [], [], at + 1
     while i < end:
         taken = _global(args[i])
-        if taken:  # a value missing at the end: Click will say the option needs one
-            moved += args[i:min(i + taken, end)]
+        if taken and i + taken > end:
+            # its value is missing: put it last before the command is named, so that Click says the
+            # option needs a value instead of taking the command's name for one
+            return [*args[:at], *moved, args[i]]
+        if taken:
+            moved += args[i:i + taken]
             i += taken
         else:
             rest.append(args[i])

@@ -229,3 +229,8 @@ def test_workspace_options_after_the_command_are_taken_as_before_it(make_ws, tmp
     elsewhere.mkdir()
     proc = run("list", "-C", str(root), cwd=elsewhere)
     assert proc.returncode == 0 and "2018-01" in proc.stdout, proc.stderr
+    # a value left off: Click names the option, and does not take the command's name for its value
+    assert hoisted(["build", "-j", "1", "--lang"]) == ["--lang"]
+    for option in ("--lang", "-C"):
+        proc = run("check", option, cwd=root)
+        assert proc.returncode == 2 and f"'{option}'" in proc.stderr and "'check'" not in proc.stderr, proc.stderr
