@@ -36,14 +36,14 @@ def hoisted(args: list[str]) -> list[str]:
     moved, rest, i = [], [], at + 1
     while i < end:
         taken = _global(args[i])
-        if taken and i + taken > end:
+        if not taken:
+            rest.append(args[i])
+            i += 1
+        elif i + taken > end:
             # its value is missing: put it last before the command is named, so that Click says the
             # option needs a value instead of taking the command's name for one
             return [*args[:at], *moved, args[i]]
-        if taken:
+        else:
             moved += args[i:i + taken]
             i += taken
-        else:
-            rest.append(args[i])
-            i += 1
     return [*args[:at], *moved, args[at], *rest, *args[end:]]
